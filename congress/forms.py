@@ -1,0 +1,83 @@
+"""Forms for accounts, members and congress settings."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Congress, Role
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username or mobile number"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class MemberCreateForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("For a deputy, use the mobile number. An existing account is reused."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    full_name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    phone = forms.CharField(label=_("Mobile number"), max_length=11, required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+        help_text=_("Only for a new account: at least 10 characters, not all digits."),
+    )
+
+
+class MemberChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class CongressSettingsForm(forms.ModelForm):
+    reply_classes_text = forms.CharField(
+        label=_("Reply classes"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One class per line: code, a space, then its meaning. For example: A 已解决"),
+    )
+
+    class Meta:
+        model = Congress
+        fields = [
+            "reply_deadline_months",
+            "reply_deadline_max_months",
+            "rehandling_deadline_months",
+            "voter_message_reply_working_days",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["reply_classes_text"].initial = "\n".join(
+                f"{item['code']} {item['name']}" for item in self.instance.reply_classes
+            )
+
+    def clean_reply_classes_text(self) -> list[dict[str, str]]:
+        classes = []
+        for number, line in enumerate(self.cleaned_data["reply_classes_text"].splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            code, _space, name = line.partition(" ")
+            if not name.strip():
+                raise forms.ValidationError(
+                    _("Line %(number)s needs a code, a space and a meaning."),
+                    params={"number": number},
+                )
+            classes.append({"code": code.strip(), "name": name.strip()})
+        return classes
+
+    def settings_values(self) -> dict:
+        values = {name: self.cleaned_data[name] for name in self._meta.fields}
+        values["reply_classes"] = self.cleaned_data["reply_classes_text"]
+        return values

@@ -1,0 +1,153 @@
+"""Audit history for tenant-owned models: scoped like the models themselves, with the diff kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from django_scopes import get_scope
+from django_scopes.manager import DisabledQuerySet
+from simple_history.manager import HistoryManager
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+# Field names that never go into the stored diff, whatever model they are on.
+SECRET_FIELDS = frozenset({"password", "token", "key"})
+
+
+class _MissingScope(Exception):
+    pass
+
+
+def _scope_filter(scope_field: str) -> dict[str, Any] | None:
+    """The filter django-scopes would apply for the active scope; None when scopes are off.
+
+    Values are turned into primary keys, so a historical table can be scoped on a plain id.
+    """
+    current = get_scope()
+    if not current.get("_enabled", True):
+        return None
+    if "congress" not in current:
+        raise _MissingScope
+    value = current["congress"]
+    if isinstance(value, list | tuple):
+        return {f"{scope_field}__in": [getattr(item, "pk", item) for item in value]}
+    if value is None:
+        return {}
+    return {scope_field: getattr(value, "pk", value)}
+
+
+def _scoped_history_manager(scope_field: str) -> type[HistoryManager]:
+    class ScopedHistoryManager(HistoryManager):
+        """`Model.history` answers only within the active congress scope, as the model does."""
+
+        def get_super_queryset(self):
+            queryset = super().get_super_queryset()
+            try:
+                scope_filter = _scope_filter(scope_field)
+            except _MissingScope:
+                return DisabledQuerySet(self.model, using=self._db, missing_scopes={"congress"})
+            return queryset if scope_filter is None else queryset.filter(**scope_filter)
+
+    return ScopedHistoryManager
+
+
+class ScopedHistoricalManager(models.Manager):
+    """The default manager of a historical table, scoped like django-scopes' ScopedManager."""
+
+    def __init__(self, scope_field: str):
+        super().__init__()
+        self.scope_field = scope_field
+
+    def deconstruct(self):
+        return (False, f"{__name__}.{type(self).__name__}", None, (self.scope_field,), {})
+
+    def get_queryset(self):
+        try:
+            scope_filter = _scope_filter(self.scope_field)
+        except _MissingScope:
+            return DisabledQuerySet(self.model, using=self._db, missing_scopes={"congress"})
+        queryset = super().get_queryset()
+        return queryset if scope_filter is None else queryset.filter(**scope_filter)
+
+    def with_scopes_disabled(self):
+        return models.Manager.get_queryset(self)
+
+
+class AuditedHistoricalModel(models.Model):
+    """Extra columns on every historical table: where the change came from and what it changed."""
+
+    history_ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    history_changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # What the object was called when it changed, so the log never has to follow relations.
+    history_object_repr = models.CharField(_("object"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def scoped_history(scope_field: str = "congress", **options: Any) -> HistoricalRecords:
+    """HistoricalRecords whose manager and `.history` are both scoped to the active congress."""
+
+    base = type(
+        f"ScopedHistoricalBase_{scope_field}",
+        (AuditedHistoricalModel,),
+        {
+            "__module__": __name__,
+            "objects": ScopedHistoricalManager(scope_field),
+            "Meta": type("Meta", (), {"abstract": True}),
+        },
+    )
+    return HistoricalRecords(
+        history_manager=_scoped_history_manager(scope_field),
+        bases=[base],
+        excluded_fields=options.pop("excluded_fields", None),
+        **options,
+    )
+
+
+def _display(instance: models.Model, field: models.Field) -> str:
+    if field.choices:
+        value = getattr(instance, field.attname)
+        return str(dict(field.flatchoices).get(value, value))
+    value = getattr(instance, field.attname)
+    return "" if value is None else str(value)
+
+
+@receiver(pre_create_historical_record)
+def record_changes(sender, instance, history_instance, **kwargs) -> None:
+    """Store the request's address and the field-by-field diff against the previous record."""
+    if not isinstance(history_instance, AuditedHistoricalModel):
+        return
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is not None:
+        history_instance.history_ip_address = request.META.get("REMOTE_ADDR") or None
+
+    tracked = [f for f in sender.tracked_fields if f.name not in SECRET_FIELDS]
+    previous = None
+    if history_instance.history_type == "~":
+        # The lookup is by this object's own id, so it cannot reach another congress; scopes
+        # are set aside because platform code (creating a congress) writes with no scope active.
+        previous = (
+            sender._default_manager.with_scopes_disabled()
+            .filter(id=instance.pk)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+    changes: dict[str, list[str]] = {}
+    for field in tracked:
+        value = _display(history_instance, field)
+        if history_instance.history_type == "+":
+            if value:
+                changes[field.name] = ["", value]
+        elif history_instance.history_type == "-":
+            if value:
+                changes[field.name] = [value, ""]
+        else:
+            old = _display(previous, field) if previous is not None else ""
+            if old != value:
+                changes[field.name] = [old, value]
+    history_instance.history_changes = changes
+    history_instance.history_object_repr = str(instance)[:200]

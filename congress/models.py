@@ -1,0 +1,246 @@
+"""The tenant (Congress), the people who use it (User, Membership) and its background jobs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from congress.history import scoped_history
+
+phone_validator = RegexValidator(r"^1\d{10}$", _("Enter an 11-digit mobile number."))
+region_code_validator = RegexValidator(r"^\d{6}(\d{3})?$", _("Enter a 6 or 9 digit region code."))
+
+
+class User(AbstractUser):
+    """A person who signs in. Chinese names are not split, so there is one name field."""
+
+    first_name = None
+    last_name = None
+    full_name = models.CharField(_("name"), max_length=50, blank=True)
+    phone = models.CharField(
+        _("mobile number"),
+        max_length=11,
+        blank=True,
+        validators=[phone_validator],
+        help_text=_("Deputies sign in with their mobile number."),
+    )
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="user_phone_unique"
+            )
+        ]
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
+    def __str__(self) -> str:
+        return self.get_full_name()
+
+
+class CongressLevel(models.TextChoices):
+    NATIONAL = "national", _("national")
+    PROVINCIAL = "provincial", _("provincial")
+    CITY = "city", _("city")
+    COUNTY = "county", _("county or district")
+    TOWNSHIP = "township", _("township")
+    SUBDISTRICT = "subdistrict", _("subdistrict working committee")
+
+
+def default_reply_classes() -> list[dict[str, str]]:
+    return [
+        {"code": "A", "name": "所提问题已经解决或者采纳"},
+        {"code": "B", "name": "所提问题正在解决或者列入计划逐步解决"},
+        {"code": "C", "name": "所提问题因目前条件限制或者其他原因需要以后解决，留作参考"},
+    ]
+
+
+class Congress(models.Model):
+    """One standing committee, township congress or subdistrict working committee: the tenant."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("identifier"),
+        max_length=50,
+        unique=True,
+        help_text=_("Lower-case letters, digits and hyphens; it appears in every address."),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=CongressLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent congress"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    region_code = models.CharField(
+        _("region code"), max_length=9, blank=True, validators=[region_code_validator]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Settings the law leaves to each committee.
+    reply_deadline_months = models.PositiveSmallIntegerField(
+        _("reply deadline (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=_("Months from assignment within which a handling unit must reply."),
+    )
+    reply_deadline_max_months = models.PositiveSmallIntegerField(
+        _("longest reply deadline with extension (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    rehandling_deadline_months = models.PositiveSmallIntegerField(
+        _("re-handling deadline (months)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+    )
+    voter_message_reply_working_days = models.PositiveSmallIntegerField(
+        _("voter message reply deadline (working days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    reply_classes = models.JSONField(
+        _("reply classes"),
+        default=default_reply_classes,
+        help_text=_("The classes a handling unit gives its reply, in order (A/B/C or 甲/乙/丙)."),
+    )
+
+    history = scoped_history(scope_field="id")
+
+    class Meta:
+        verbose_name = _("congress")
+        verbose_name_plural = _("congresses")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        normal, longest = self.reply_deadline_months, self.reply_deadline_max_months
+        if normal and longest and longest < normal:
+            raise ValidationError(
+                {
+                    "reply_deadline_max_months": _(
+                        "The longest deadline cannot be shorter than the normal one."
+                    )
+                }
+            )
+        validate_reply_classes(self.reply_classes)
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A congress cannot be its own parent.")})
+
+
+def validate_reply_classes(value) -> None:
+    message = _("Reply classes must be a list of at least two classes, each with a code and name.")
+    if not isinstance(value, list) or len(value) < 2:
+        raise ValidationError({"reply_classes": message})
+    codes = set()
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"code", "name"}:
+            raise ValidationError({"reply_classes": message})
+        code, name = str(item["code"]).strip(), str(item["name"]).strip()
+        if not code or not name or len(code) > 4 or len(name) > 100:
+            raise ValidationError({"reply_classes": message})
+        if code in codes:
+            raise ValidationError({"reply_classes": _("Reply class codes must be unique.")})
+        codes.add(code)
+
+
+class Role(models.TextChoices):
+    COMMITTEE_ADMIN = "committee_admin", _("committee administrator")
+    COMMITTEE_STAFF = "committee_staff", _("committee staff")
+    STATION_STAFF = "station_staff", _("station staff")
+    UNIT_LIAISON = "unit_liaison", _("handling unit liaison")
+    LEADER = "leader", _("leader")
+    DEPUTY = "deputy", _("deputy")
+
+
+class Membership(models.Model):
+    """A user's role in one congress. A user may belong to several congresses."""
+
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager(congress="congress")
+    history = scoped_history()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "user"], name="membership_unique_user")
+        ]
+        indexes = [models.Index(fields=["user", "congress"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("succeeded")
+    FAILED = "failed", _("failed")
+
+
+class JobRun(models.Model):
+    """One run of a background job for a congress: the page polls it for progress.
+
+    A JobRun is itself the record of who started what and when, so it carries no history table.
+    """
+
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.CASCADE, related_name="job_runs"
+    )
+    task_name = models.CharField(_("task"), max_length=200)
+    label = models.CharField(_("job"), max_length=100)
+    status = models.CharField(
+        _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("started by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedManager(congress="congress")
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["congress", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}

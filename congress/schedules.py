@@ -1,0 +1,17 @@
+"""Every periodic job, declared in this one place (django-celery-beat stores and runs them)."""
+
+from celery.schedules import crontab
+
+# Times are Asia/Shanghai. Per-congress jobs go through `run_for_each_congress`, which sends
+# one task per active congress so that each runs inside its own scope.
+BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "congress.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=10),
+    },
+    "prune-job-runs": {
+        "task": "congress.tasks.run_for_each_congress",
+        "schedule": crontab(hour=3, minute=20),
+        "args": ("congress.tasks.prune_job_runs",),
+    },
+}

@@ -1,0 +1,84 @@
+"""API shapes for the tenant app."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from congress.models import Congress, JobRun, Membership, User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "phone"]
+
+
+class CongressSerializer(serializers.ModelSerializer):
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+
+    class Meta:
+        model = Congress
+        fields = [
+            "slug",
+            "name",
+            "level",
+            "level_display",
+            "region_code",
+            "reply_deadline_months",
+            "reply_deadline_max_months",
+            "rehandling_deadline_months",
+            "voter_message_reply_working_days",
+            "reply_classes",
+        ]
+        read_only_fields = ["slug", "name", "level", "region_code"]
+
+
+class ReplyClassSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=4)
+    name = serializers.CharField(max_length=100)
+
+
+class CongressSettingsSerializer(serializers.Serializer):
+    reply_deadline_months = serializers.IntegerField(min_value=1, max_value=6, required=False)
+    reply_deadline_max_months = serializers.IntegerField(min_value=1, max_value=12, required=False)
+    rehandling_deadline_months = serializers.IntegerField(min_value=1, max_value=6, required=False)
+    voter_message_reply_working_days = serializers.IntegerField(
+        min_value=1, max_value=60, required=False
+    )
+    reply_classes = ReplyClassSerializer(many=True, required=False)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = UserSerializer(read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "role_display", "is_active", "created_at"]
+
+
+class MeSerializer(serializers.Serializer):
+    user = UserSerializer()
+    congress = CongressSerializer()
+    role = serializers.CharField()
+    role_display = serializers.CharField()
+    permissions = serializers.ListField(child=serializers.CharField())
+
+
+class JobRunSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = JobRun
+        fields = [
+            "id",
+            "label",
+            "status",
+            "status_display",
+            "progress",
+            "message",
+            "result",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]

@@ -1,0 +1,126 @@
+"""Writes for the tenant: congresses, memberships and jobs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scope
+
+from congress.errors import DomainError
+from congress.models import Congress, JobRun, JobStatus, Membership, User
+
+
+@transaction.atomic
+def congress_create(*, actor: User, name: str, slug: str, level: str, **fields) -> Congress:
+    """Platform superusers create congresses; everyone else is refused."""
+    if not actor.is_superuser:
+        raise DomainError(_("Only a platform administrator can create a congress."))
+    congress = Congress(name=name, slug=slug, level=level, **fields)
+    _full_clean(congress)
+    congress.save()
+    return congress
+
+
+@transaction.atomic
+def congress_update_settings(*, actor: User, congress: Congress, **fields) -> Congress:
+    allowed = {
+        "reply_deadline_months",
+        "reply_deadline_max_months",
+        "rehandling_deadline_months",
+        "voter_message_reply_working_days",
+        "reply_classes",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError(_("These settings cannot be changed here: %s") % ", ".join(unknown))
+    for name, value in fields.items():
+        setattr(congress, name, value)
+    _full_clean(congress)
+    congress._history_user = actor
+    congress.save(update_fields=[*fields])
+    return congress
+
+
+@transaction.atomic
+def membership_create(
+    *,
+    actor: User,
+    congress: Congress,
+    role: str,
+    username: str,
+    full_name: str = "",
+    phone: str = "",
+    password: str = "",
+) -> Membership:
+    """Add a person to the congress: an existing account by username, or a new account."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        if not full_name:
+            raise DomainError(_("Enter the name for a new account."), field="full_name")
+        if not password:
+            raise DomainError(_("Set an initial password for a new account."), field="password")
+        user = User(username=username, full_name=full_name, phone=phone)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages), field="password") from error
+        user.set_password(password)
+        _full_clean(user)
+        user.save()
+    elif Membership.objects.filter(user=user).exists():
+        raise DomainError(_("This person is already a member of this congress."), field="username")
+    membership = Membership(congress=congress, user=user, role=role)
+    _full_clean(membership, exclude=["congress", "user"])
+    membership._history_user = actor
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_change(
+    *, actor: User, membership: Membership, role: str, is_active: bool
+) -> Membership:
+    if membership.user_id == actor.pk and (role != membership.role or not is_active):
+        raise DomainError(_("You cannot change your own role or deactivate yourself."))
+    membership.role = role
+    membership.is_active = is_active
+    _full_clean(membership, exclude=["congress", "user"])
+    membership._history_user = actor
+    membership.save(update_fields=["role", "is_active"])
+    return membership
+
+
+def _full_clean(instance, exclude=None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        first_field, messages = next(iter(error.message_dict.items()))
+        field = None if first_field == "__all__" else first_field
+        raise DomainError(" ".join(messages), field=field) from error
+
+
+def job_run_enqueue(
+    *, congress: Congress, task, label: str, actor: User | None = None, **kwargs
+) -> JobRun:
+    """Record a job for the congress and send it to the job runner once the record is saved."""
+    with scope(congress=congress):
+        job_run = JobRun.objects.create(
+            congress=congress, task_name=task.name, label=label, created_by=actor
+        )
+    transaction.on_commit(
+        lambda: task.delay(congress_id=congress.pk, job_run_id=job_run.pk, **kwargs)
+    )
+    return job_run
+
+
+def job_run_update(job_run: JobRun, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job_run, name, value)
+    JobRun.objects.filter(pk=job_run.pk).update(**fields)
+
+
+def job_run_start(job_run: JobRun) -> None:
+    job_run_update(job_run, status=JobStatus.RUNNING, started_at=timezone.now())

@@ -1,0 +1,35 @@
+"""Top-level routes: accounts, the tenant areas (/c/, /p/, /api/v1/c/), the API schema, admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from congress import api, views
+
+# The admin is the platform superusers' tool (creating congresses); staff never use it.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+admin.site.site_header = "履职通 平台管理"
+admin.site.site_title = "履职通 平台管理"
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("healthz", api.health, name="health"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/password_change.html",
+            success_url=reverse_lazy("password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path("accounts/password/done/", views.password_change_done, name="password_change_done"),
+    path("c/<slug:congress_slug>/", include("congress.tenant_urls")),
+    path("api/v1/auth/token/", api.ObtainTokenView.as_view(), name="api_token"),
+    path("api/v1/c/<slug:congress_slug>/", include("congress.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]

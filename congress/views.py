@@ -1,0 +1,154 @@
+"""Pages of the tenant app: choosing a congress, home per role, members, settings, audit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from congress import selectors, services
+from congress.access import membership_get, permission_required
+from congress.errors import DomainError
+from congress.forms import CongressSettingsForm, LoginForm, MemberChangeForm, MemberCreateForm
+from congress.models import Role
+from congress.permissions import STAFF_ROLES
+
+HOME_TEMPLATES = {
+    Role.COMMITTEE_ADMIN: "congress/home_staff.html",
+    Role.COMMITTEE_STAFF: "congress/home_staff.html",
+    Role.STATION_STAFF: "congress/home_station.html",
+    Role.UNIT_LIAISON: "congress/home_unit.html",
+    Role.LEADER: "congress/home_leader.html",
+    Role.DEPUTY: "congress/home_deputy.html",
+}
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def lockout(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    """What a locked-out account sees (django-axes calls this)."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/lockout.html", {"minutes": minutes}, status=429)
+
+
+@login_required
+def root(request: HttpRequest) -> HttpResponse:
+    """After signing in: straight into the only congress, or a choice among several."""
+    memberships = selectors.membership_list_for_user(user=request.user)
+    if len(memberships) == 1:
+        return redirect("congress:home", congress_slug=memberships[0].congress.slug)
+    return render(request, "congress/choose.html", {"memberships": memberships})
+
+
+@permission_required("congress.view_home")
+def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    template = HOME_TEMPLATES[request.membership.role]
+    context = {}
+    if request.membership.role in STAFF_ROLES:
+        context["member_count"] = selectors.member_list(congress=request.congress).count()
+        context["recent_changes"] = selectors.audit_log_recent(limit=5)
+    return render(request, template, context)
+
+
+@permission_required("congress.view_members")
+def member_list(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    members = selectors.member_list(congress=request.congress, search=search, role=role)
+    page = Paginator(members, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "search": search, "role": role, "roles": Role.choices}
+    template = "congress/member_list.html"
+    if request.htmx and request.htmx.target == "member-table":
+        template += "#member-table"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("congress.manage_members")
+def member_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    form = MemberCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_create(
+                actor=request.user, congress=request.congress, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": membership.user})
+            return redirect("congress:member_list", congress_slug=congress_slug)
+    return render(request, "congress/member_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("congress.manage_members")
+def member_change(request: HttpRequest, congress_slug: str, membership_id: int) -> HttpResponse:
+    membership = membership_get(request, membership_id)
+    initial = {"role": membership.role, "is_active": membership.is_active}
+    form = MemberChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change(
+                actor=request.user, membership=membership, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(name)s was updated.") % {"name": membership.user})
+            return redirect("congress:member_list", congress_slug=congress_slug)
+    return render(request, "congress/member_form.html", {"form": form, "membership": membership})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("congress.change_settings")
+def congress_settings(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    form = CongressSettingsForm(request.POST or None, instance=request.congress)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.congress_update_settings(
+                actor=request.user, congress=request.congress, **form.settings_values()
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The settings were saved."))
+            return redirect("congress:settings", congress_slug=congress_slug)
+    return render(request, "congress/settings.html", {"form": form})
+
+
+@permission_required("congress.view_audit_log")
+def audit_log(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    choices = selectors.audit_model_choices()
+    model_label = request.GET.get("model", "")
+    if model_label not in dict(choices):
+        model_label = ""
+    entries = selectors.audit_log_recent(limit=100, model_label=model_label)
+    return render(
+        request,
+        "congress/audit_log.html",
+        {"entries": entries, "model_choices": choices, "model_label": model_label},
+    )
+
+
+@permission_required("congress.view_jobs")
+def job_list(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    return render(request, "congress/job_list.html", {"job_runs": selectors.job_run_list()})
+
+
+def password_change_done(request: HttpRequest) -> HttpResponse:
+    messages.success(request, _("Your password was changed."))
+    return redirect(reverse("root"))

@@ -1,0 +1,1 @@
+"""Deputy groups, liaison stations, reception days, voter messages and group projects."""

@@ -1,0 +1,1 @@
+"""Duty points: rule sets, duty records, review, quarterly rankings and warnings."""

@@ -1,0 +1,1 @@
+"""Sessions, suggestions and motions: submission, assignment, supervision, replies, feedback."""

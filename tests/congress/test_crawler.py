@@ -1,0 +1,114 @@
+"""Walks every URL that takes a congress: outsiders get 404, anonymous users are sent to sign in,
+and a congress's objects never answer under another congress's address."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_scopes import scopes_disabled
+
+from congress.models import Role
+from tests.factories import JobRunFactory
+
+
+def congress_patterns(resolver=None, prefix="") -> list[tuple[str, str, list[str]]]:
+    """(route, url name, parameter names) of every pattern under a congress slug."""
+    resolver = resolver or get_resolver()
+    found = []
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            namespace = entry.namespace
+            for sub_route, name, params in congress_patterns(entry, route):
+                full_name = f"{namespace}:{name}" if namespace and name else name
+                found.append((sub_route, full_name, params))
+        elif isinstance(entry, URLPattern) and "<slug:congress_slug>" in route:
+            params = [p for p in entry.pattern.converters] + [
+                p for p in _route_params(route) if p not in entry.pattern.converters
+            ]
+            found.append((route, entry.name, params))
+    return [item for item in found if "<slug:congress_slug>" in item[0]]
+
+
+def _route_params(route: str) -> list[str]:
+    import re
+
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
+
+
+PATTERNS = congress_patterns()
+
+
+def test_the_crawler_finds_the_pages_and_the_api():
+    routes = {route for route, _, _ in PATTERNS}
+    assert "c/<slug:congress_slug>/" in routes
+    assert "api/v1/c/<slug:congress_slug>/me/" in routes
+    assert len(PATTERNS) >= 10
+
+
+def object_ids(tenant) -> dict[str, int]:
+    """A real object of `tenant` for each kind of id a URL can take."""
+    with scopes_disabled():
+        return {
+            "membership_id": tenant.members[Role.DEPUTY].pk,
+            "job_run_id": JobRunFactory(congress=tenant.congress).pk,
+        }
+
+
+def fill(route: str, slug: str, ids: dict[str, int]) -> str:
+    import re
+
+    def replace(match):
+        name = match.group(1)
+        if name == "congress_slug":
+            return slug
+        if name not in ids:
+            pytest.fail(f"The crawler does not know how to fill <{name}> in {route}: add it")
+        return str(ids[name])
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", replace, route)
+
+
+@pytest.mark.parametrize("route", [p[0] for p in PATTERNS])
+def test_outsider_gets_404(route, tenant_a, outsider, client_as):
+    url = fill(route, tenant_a.congress.slug, object_ids(tenant_a))
+    client = client_as(outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code == 404
+
+
+@pytest.mark.parametrize("route", [p[0] for p in PATTERNS])
+def test_a_missing_congress_and_a_foreign_one_look_the_same(route, tenant_a, outsider, client_as):
+    ids = object_ids(tenant_a)
+    client = client_as(outsider)
+    foreign = client.get(fill(route, tenant_a.congress.slug, ids))
+    missing = client.get(fill(route, "no-such-congress", ids))
+    assert foreign.status_code == missing.status_code == 404
+    assert _without_csrf(foreign.content) == _without_csrf(missing.content)
+
+
+def _without_csrf(content: bytes) -> bytes:
+    import re
+
+    content = re.sub(rb'"X-CSRFToken": "[^"]*"', b"", content)
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", content)
+
+
+@pytest.mark.parametrize("route", [p[0] for p in PATTERNS])
+def test_anonymous_is_sent_to_sign_in(route, tenant_a, client):
+    url = fill(route, tenant_a.congress.slug, object_ids(tenant_a))
+    response = client.get(url)
+    if route.startswith("api/"):
+        assert response.status_code == 401
+        assert response.json()["detail"] == "未登录或未提供身份凭证。"
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("route", [p[0] for p in PATTERNS if len(_route_params(p[0])) > 1])
+def test_objects_of_one_congress_do_not_answer_under_another(route, tenant_a, tenant_b, client_as):
+    """B's administrator, at B's own address, asks for A's objects by id: 404."""
+    url = fill(route, tenant_b.congress.slug, object_ids(tenant_a))
+    client = client_as(tenant_b.user(Role.COMMITTEE_ADMIN))
+    assert client.get(url).status_code == 404
