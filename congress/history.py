@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
@@ -109,10 +110,11 @@ def scoped_history(scope_field: str = "congress", **options: Any) -> HistoricalR
 
 
 def _display(instance: models.Model, field: models.Field) -> str:
-    if field.choices:
-        value = getattr(instance, field.attname)
-        return str(dict(field.flatchoices).get(value, value))
     value = getattr(instance, field.attname)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.JSONField):
+        return json.dumps(value, ensure_ascii=False) if value not in (None, "") else ""
     return "" if value is None else str(value)
 
 

@@ -24,6 +24,16 @@ is_member = has_role(*Role.values)
 is_committee_admin = has_role(Role.COMMITTEE_ADMIN)
 is_committee_staff = has_role(*STAFF_ROLES)
 
+
+@rules.predicate
+def started_the_job(membership: Membership | None, job_run) -> bool:
+    return (
+        membership is not None
+        and job_run is not None
+        and job_run.created_by_id == membership.user_id
+    )
+
+
 congress_rules = rules.RuleSet()
 # name: predicate. Views and API views name a rule; nothing checks a role directly.
 PERMISSIONS: dict[str, rules.Predicate] = {
@@ -33,6 +43,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "congress.change_settings": is_committee_admin,
     "congress.view_audit_log": is_committee_staff,
     "congress.view_jobs": is_committee_staff,
+    # Object rule: a member follows the jobs they started; staff follow every job.
+    "congress.view_job_run": is_member & (is_committee_staff | started_the_job),
 }
 for _name, _predicate in PERMISSIONS.items():
     congress_rules.add_rule(_name, _predicate)

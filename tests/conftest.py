@@ -11,6 +11,9 @@ from django_scopes import scope, scopes_disabled
 from congress import celery_app
 from congress.models import Congress, Membership, Role, User
 from tests.factories import CongressFactory, MembershipFactory
+from tests.worker import use_test_broker
+
+use_test_broker()
 
 
 @pytest.fixture(autouse=True)

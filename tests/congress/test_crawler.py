@@ -46,12 +46,12 @@ def test_the_crawler_finds_the_pages_and_the_api():
     assert len(PATTERNS) >= 10
 
 
-def object_ids(tenant) -> dict[str, int]:
-    """A real object of `tenant` for each kind of id a URL can take."""
+def object_ids(tenant, owner=None) -> dict[str, int]:
+    """A real object of `tenant` for each kind of id a URL can take (owned by `owner`)."""
     with scopes_disabled():
         return {
             "membership_id": tenant.members[Role.DEPUTY].pk,
-            "job_run_id": JobRunFactory(congress=tenant.congress).pk,
+            "job_run_id": JobRunFactory(congress=tenant.congress, created_by=owner).pk,
         }
 
 
