@@ -1,0 +1,95 @@
+"""The page shell: role home pages, navigation by role, error pages, security headers."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from congress.models import Role
+
+HOME_TEXT = {
+    Role.COMMITTEE_ADMIN: "工作台",
+    Role.COMMITTEE_STAFF: "工作台",
+    Role.STATION_STAFF: "联络站工作",
+    Role.UNIT_LIAISON: "本单位承办",
+    Role.LEADER: "工作概览",
+    Role.DEPUTY: "代表，您好",
+}
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_each_role_has_its_own_home(role, tenant_a, client_as):
+    response = client_as(tenant_a.user(role)).get(
+        f"/c/{tenant_a.congress.slug}/", HTTP_ACCEPT_LANGUAGE="en-US"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert HOME_TEXT[role] in body
+    assert tenant_a.congress.name in body
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (Role.COMMITTEE_ADMIN, ["人员与角色", "操作记录", "后台任务", "设置"], []),
+        (Role.COMMITTEE_STAFF, ["人员与角色", "操作记录", "后台任务"], ["/settings/"]),
+        (Role.DEPUTY, ["首页"], ["/members/", "/audit/", "/jobs/", "/settings/"]),
+        (Role.LEADER, ["首页"], ["/members/", "/audit/", "/settings/"]),
+    ],
+)
+def test_navigation_follows_the_role(role, shown, hidden, tenant_a, client_as):
+    body = client_as(tenant_a.user(role)).get(f"/c/{tenant_a.congress.slug}/").content.decode()
+    for text in shown:
+        assert text in body
+    for path in hidden:
+        assert f'href="/c/{tenant_a.congress.slug}{path}"' not in body
+
+
+def test_security_headers(tenant_a, client_as):
+    response = client_as(tenant_a.user(Role.DEPUTY)).get(f"/c/{tenant_a.congress.slug}/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_load_htmx_from_our_own_static_files(tenant_a, client_as):
+    body = client_as(tenant_a.user(Role.DEPUTY)).get(f"/c/{tenant_a.congress.slug}/").content
+    assert b'src="/static/django_htmx/htmx-2.min.js"' in body
+    assert b"http://" not in body and b"https://" not in body
+
+
+def test_the_server_error_page_is_chinese(tenant_a, settings):
+    from django.urls import path
+
+    def broken(request, congress_slug):
+        raise RuntimeError("boom")
+
+    settings.ROOT_URLCONF = type(
+        "urls",
+        (),
+        {"urlpatterns": [path("c/<slug:congress_slug>/boom/", broken)]},
+    )
+    client = Client(raise_request_exception=False)
+    client.force_login(tenant_a.user(Role.DEPUTY))
+    response = client.get(f"/c/{tenant_a.congress.slug}/boom/")
+    assert response.status_code == 500
+    assert "系统出了点问题" in response.content.decode()
+
+
+def test_the_admin_is_for_platform_administrators_only(tenant_a, client_as):
+    from tests.factories import UserFactory
+
+    staff = tenant_a.user(Role.COMMITTEE_ADMIN)
+    staff.is_staff = True
+    staff.save()
+    assert client_as(staff).get("/admin/").status_code == 302
+    platform = UserFactory(is_staff=True, is_superuser=True)
+    response = client_as(platform).get("/admin/congress/congress/")
+    assert response.status_code == 200
+    assert tenant_a.congress.name in response.content.decode()
+    change = client_as(platform).get(f"/admin/congress/congress/{tenant_a.congress.pk}/change/")
+    assert change.status_code == 200
+    assert tenant_a.user(Role.DEPUTY).full_name in change.content.decode()
