@@ -270,13 +270,14 @@ if REDIS_URL:
 else:
     # The embedded mode needs no broker server: messages are files under var/.
     _broker_dir = Path(os.environ.get("LVZHI_BROKER_DIR", VAR_DIR / "broker"))
-    for _folder in ("out", "processed"):
+    for _folder in ("out", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("LVZHI_TASKS_EAGER", False)

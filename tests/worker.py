@@ -25,12 +25,13 @@ def use_test_broker() -> None:
         return
     broker_dir = Path(tempfile.mkdtemp(prefix="lvzhi-test-broker-"))
     atexit.register(shutil.rmtree, broker_dir, ignore_errors=True)
-    for folder in ("out", "processed"):
+    for folder in ("out", "processed", "control"):
         (broker_dir / folder).mkdir()
     celery_app.conf.broker_transport_options = {
         "data_folder_in": str(broker_dir / "out"),
         "data_folder_out": str(broker_dir / "out"),
         "processed_folder": str(broker_dir / "processed"),
+        "control_folder": str(broker_dir / "control"),
         "store_processed": False,
     }
 
