@@ -32,4 +32,6 @@ def congress_navigation(request) -> dict:
         for permission, url_name, label in NAVIGATION
         if membership_can(membership, permission)
     ]
-    return {"congress": congress, "membership": membership, "navigation": items}
+    # A single link (a deputy's home) is not worth a row of a phone screen.
+    navigation = items if len(items) > 1 else []
+    return {"congress": congress, "membership": membership, "navigation": navigation}

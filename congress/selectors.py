@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from congress.history import AuditedHistoricalModel
-from congress.models import Congress, JobRun, Membership, User
+from congress.models import Congress, JobRun, Membership, Role, User
 
 
 def congress_get_active(*, slug: str) -> Congress | None:
@@ -45,11 +45,19 @@ def membership_list_for_user(*, user: User) -> list[Membership]:
         )
 
 
+# Roles in the order staff think of them, from the committee outwards.
+ROLE_RANK = models.Case(
+    *[models.When(role=role, then=rank) for rank, role in enumerate(Role.values)],
+    output_field=models.IntegerField(),
+)
+
+
 def member_list(*, congress: Congress, search: str = "", role: str = "") -> QuerySet[Membership]:
     queryset = (
         Membership.objects.filter(congress=congress)
         .select_related("user")
-        .order_by("role", "user__full_name")
+        .annotate(role_rank=ROLE_RANK)
+        .order_by("role_rank", "user__full_name", "pk")
     )
     if search:
         queryset = member_search(queryset, search)
