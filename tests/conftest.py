@@ -16,6 +16,16 @@ from tests.worker import use_test_broker
 use_test_broker()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    # The test client and the live server speak plain HTTP, so the server mode's HTTPS redirect
+    # would answer everything with 301. Session-wide and early, because the live server builds
+    # its middleware once, before any function-scoped override.
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     # Plain static storage (the manifest one needs collectstatic) and a quick password hasher;

@@ -124,7 +124,8 @@ def test_every_scheduled_task_exists():
                 assert argument in registered, (name, argument)
 
 
-def test_the_beat_scheduler_stores_the_declared_schedules(db):
+def test_the_beat_scheduler_stores_the_declared_schedules(transactional_db):
+    # The scheduler closes the database connection as it sets up, so no test transaction.
     scheduler = DatabaseScheduler(app=celery_app, lazy=True)
     scheduler.setup_schedule()
     stored = set(PeriodicTask.objects.values_list("name", flat=True))
