@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import get_scope
 from django_scopes.manager import DisabledQuerySet
@@ -118,16 +119,38 @@ def _display(instance: models.Model, field: models.Field) -> str:
     return "" if value is None else str(value)
 
 
+def _changes(tracked, history_type: str, current, previous) -> dict[str, list[str]]:
+    changes: dict[str, list[str]] = {}
+    for field in tracked:
+        value = _display(current, field)
+        if history_type == "+":
+            if value:
+                changes[field.name] = ["", value]
+        elif history_type == "-":
+            if value:
+                changes[field.name] = [value, ""]
+        else:
+            old = _display(previous, field) if previous is not None else ""
+            if old != value:
+                changes[field.name] = [old, value]
+    return changes
+
+
+def _tracked(history_model) -> list[models.Field]:
+    return [f for f in history_model.tracked_fields if f.name not in SECRET_FIELDS]
+
+
+def _request_address() -> str | None:
+    request = getattr(HistoricalRecords.context, "request", None)
+    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+
+
 @receiver(pre_create_historical_record)
 def record_changes(sender, instance, history_instance, **kwargs) -> None:
     """Store the request's address and the field-by-field diff against the previous record."""
     if not isinstance(history_instance, AuditedHistoricalModel):
         return
-    request = getattr(HistoricalRecords.context, "request", None)
-    if request is not None:
-        history_instance.history_ip_address = request.META.get("REMOTE_ADDR") or None
-
-    tracked = [f for f in sender.tracked_fields if f.name not in SECRET_FIELDS]
+    history_instance.history_ip_address = _request_address()
     previous = None
     if history_instance.history_type == "~":
         # The lookup is by this object's own id, so it cannot reach another congress; scopes
@@ -138,18 +161,46 @@ def record_changes(sender, instance, history_instance, **kwargs) -> None:
             .order_by("-history_date", "-history_id")
             .first()
         )
-    changes: dict[str, list[str]] = {}
-    for field in tracked:
-        value = _display(history_instance, field)
-        if history_instance.history_type == "+":
-            if value:
-                changes[field.name] = ["", value]
-        elif history_instance.history_type == "-":
-            if value:
-                changes[field.name] = [value, ""]
-        else:
-            old = _display(previous, field) if previous is not None else ""
-            if old != value:
-                changes[field.name] = [old, value]
-    history_instance.history_changes = changes
+    history_instance.history_changes = _changes(
+        _tracked(sender), history_instance.history_type, history_instance, previous
+    )
     history_instance.history_object_repr = str(instance)[:200]
+
+
+def history_bulk_record(
+    instances: list[models.Model],
+    *,
+    user,
+    history_type: str,
+    previous: dict[int, models.Model] | None = None,
+    batch_size: int = 1000,
+) -> None:
+    """History rows for a bulk create ("+") or update ("~"), as single saves would write them.
+
+    `previous` maps a primary key to the object as it was before an update, for the diff.
+    simple-history's own bulk helpers send no signal, so they would leave the diff out.
+    """
+    if not instances:
+        return
+    history_model = type(instances[0]).history.model
+    tracked = _tracked(history_model)
+    now = timezone.now()
+    address = _request_address()
+    rows = []
+    for instance in instances:
+        row = history_model(
+            history_date=now,
+            history_user=user,
+            history_type=history_type,
+            history_change_reason="",
+            history_ip_address=address,
+            history_object_repr=str(instance)[:200],
+            **{
+                field.attname: getattr(instance, field.attname)
+                for field in history_model.tracked_fields
+            },
+        )
+        before = (previous or {}).get(instance.pk)
+        row.history_changes = _changes(tracked, history_type, row, before)
+        rows.append(row)
+    history_model.objects.bulk_create(rows, batch_size=batch_size)

@@ -23,6 +23,11 @@ def has_role(*roles: str) -> rules.Predicate:
 is_member = has_role(*Role.values)
 is_committee_admin = has_role(Role.COMMITTEE_ADMIN)
 is_committee_staff = has_role(*STAFF_ROLES)
+is_station_staff = has_role(Role.STATION_STAFF)
+is_leader = has_role(Role.LEADER)
+is_deputy = has_role(Role.DEPUTY)
+# Who reads the roster, groups and stations (station staff: their own stations only).
+reads_roster = has_role(*STAFF_ROLES, Role.LEADER, Role.STATION_STAFF)
 
 
 @rules.predicate
@@ -32,6 +37,32 @@ def started_the_job(membership: Membership | None, job_run) -> bool:
         and job_run is not None
         and job_run.created_by_id == membership.user_id
     )
+
+
+@rules.predicate
+def works_at_station(membership: Membership | None, station) -> bool:
+    from liaison.selectors import station_ids_for_staff
+
+    return (
+        membership is not None
+        and station is not None
+        and station.pk in station_ids_for_staff(user=membership.user)
+    )
+
+
+@rules.predicate
+def receives_at_my_station(membership: Membership | None, deputy) -> bool:
+    from liaison.selectors import station_ids_for_staff
+
+    if membership is None or deputy is None:
+        return False
+    stations = station_ids_for_staff(user=membership.user)
+    return deputy.station_links.filter(station_id__in=stations).exists()
+
+
+@rules.predicate
+def is_own_profile(membership: Membership | None, deputy) -> bool:
+    return membership is not None and deputy is not None and deputy.user_id == membership.user_id
 
 
 congress_rules = rules.RuleSet()
@@ -45,6 +76,21 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "congress.view_jobs": is_committee_staff,
     # Object rule: a member follows the jobs they started; staff follow every job.
     "congress.view_job_run": is_member & (is_committee_staff | started_the_job),
+    # The roster (deputies app).
+    "deputies.view_roster": reads_roster,
+    "deputies.view_deputy": (reads_roster & (~is_station_staff | receives_at_my_station))
+    | (is_deputy & is_own_profile),
+    "deputies.manage_roster": is_committee_staff,
+    "deputies.export_roster": is_committee_staff | is_leader,
+    "deputies.view_own_profile": is_deputy,
+    # Groups and stations (liaison app).
+    "liaison.view_groups": reads_roster,
+    "liaison.manage_groups": is_committee_staff,
+    "liaison.view_stations": reads_roster,
+    "liaison.view_station": reads_roster & (~is_station_staff | works_at_station),
+    "liaison.manage_stations": is_committee_staff,
+    "liaison.check_station": is_committee_staff | (is_station_staff & works_at_station),
+    "liaison.manage_station_standards": is_committee_admin,
 }
 for _name, _predicate in PERMISSIONS.items():
     congress_rules.add_rule(_name, _predicate)

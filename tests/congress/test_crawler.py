@@ -36,22 +36,55 @@ def _route_params(route: str) -> list[str]:
     return re.findall(r"<(?:\w+:)?(\w+)>", route)
 
 
-PATTERNS = congress_patterns()
+ALL_PATTERNS = congress_patterns()
+# Members' pages and the API; public (QR) pages under p/ answer anyone and are crawled apart.
+PATTERNS = [p for p in ALL_PATTERNS if not p[0].startswith("p/")]
+PUBLIC_PATTERNS = [p for p in ALL_PATTERNS if p[0].startswith("p/")]
 
 
 def test_the_crawler_finds_the_pages_and_the_api():
     routes = {route for route, _, _ in PATTERNS}
     assert "c/<slug:congress_slug>/" in routes
     assert "api/v1/c/<slug:congress_slug>/me/" in routes
-    assert len(PATTERNS) >= 10
+    assert len(PATTERNS) >= 6
 
 
-def object_ids(tenant, owner=None) -> dict[str, int]:
-    """A real object of `tenant` for each kind of id a URL can take (owned by `owner`)."""
-    with scopes_disabled():
+def object_ids(tenant, owner=None) -> dict[str, int | str]:
+    """A real object of `tenant` for each kind of id a URL can take (owned by `owner`).
+
+    Where ownership matters, `owner` is linked to the objects: the deputy is the owner's own
+    profile, and a station staff owner works at the station the deputy receives at.
+    """
+    from deputies.models import RosterImport
+    from liaison.models import StationStandard
+    from tests.factories import (
+        DeputyFactory,
+        GroupMembershipFactory,
+        StationDeputyFactory,
+        StationStaffFactory,
+    )
+
+    with scopes_disabled():  # test setup
+        congress = tenant.congress
+        deputy = DeputyFactory(congress=congress, user=owner)
+        group = GroupMembershipFactory(group__congress=congress, deputy=deputy).group
+        station = StationDeputyFactory(station__congress=congress, deputy=deputy).station
+        if owner is not None:
+            StationStaffFactory(station=station, user=owner)
+        standard = StationStandard.objects.create(congress=congress, code="1", title="有固定场所")
+        roster_import = RosterImport.objects.create(
+            congress=congress, file_name="名册.xlsx", created_by=owner
+        )
         return {
             "membership_id": tenant.members[Role.DEPUTY].pk,
-            "job_run_id": JobRunFactory(congress=tenant.congress, created_by=owner).pk,
+            "job_run_id": JobRunFactory(congress=congress, created_by=owner).pk,
+            "deputy_id": deputy.pk,
+            "group_id": group.pk,
+            "station_id": station.pk,
+            "standard_id": standard.pk,
+            "import_id": roster_import.pk,
+            "deputy_token": deputy.public_token,
+            "station_token": station.public_token,
         }
 
 
@@ -112,3 +145,13 @@ def test_objects_of_one_congress_do_not_answer_under_another(route, tenant_a, te
     url = fill(route, tenant_b.congress.slug, object_ids(tenant_a))
     client = client_as(tenant_b.user(Role.COMMITTEE_ADMIN))
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("route", [p[0] for p in PUBLIC_PATTERNS])
+def test_public_pages_answer_anyone_but_only_under_their_own_congress(
+    route, tenant_a, tenant_b, client
+):
+    ids = object_ids(tenant_a)
+    assert client.get(fill(route, tenant_a.congress.slug, ids)).status_code == 200
+    assert client.get(fill(route, tenant_b.congress.slug, ids)).status_code == 404
+    assert client.get(fill(route, "no-such-congress", ids)).status_code == 404

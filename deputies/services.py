@@ -1,0 +1,115 @@
+"""Writes for the roster: deputies, their status changes and their public-page token."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from congress.errors import DomainError
+from congress.models import Congress, User
+from deputies.models import Deputy, DeputyStatus, DeputyStatusChange, new_public_token
+
+EDITABLE_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "party",
+    "occupation_class",
+    "workplace_title",
+    "phone",
+    "level",
+    "term",
+    "electoral_district",
+    "photo",
+)
+
+
+def _full_clean(deputy: Deputy) -> None:
+    try:
+        deputy.full_clean(exclude=["congress", "user"])
+    except ValidationError as error:
+        first_field, messages = next(iter(error.message_dict.items()))
+        field = None if first_field == "__all__" else first_field
+        raise DomainError(" ".join(messages), field=field) from error
+
+
+def _check_phone_free(deputy: Deputy) -> None:
+    if deputy.phone and (Deputy.objects.filter(phone=deputy.phone).exclude(pk=deputy.pk).exists()):
+        raise DomainError(
+            _("Another deputy on the roster already has this mobile number."), field="phone"
+        )
+
+
+@transaction.atomic
+def deputy_create(*, actor: User, congress: Congress, **fields) -> Deputy:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be set here: %s") % ", ".join(sorted(unknown)))
+    deputy = Deputy(congress=congress, **fields)
+    _check_phone_free(deputy)
+    _full_clean(deputy)
+    deputy._history_user = actor
+    deputy.save()
+    return deputy
+
+
+@transaction.atomic
+def deputy_update(*, actor: User, deputy: Deputy, **fields) -> Deputy:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be set here: %s") % ", ".join(sorted(unknown)))
+    for name, value in fields.items():
+        setattr(deputy, name, value)
+    _check_phone_free(deputy)
+    _full_clean(deputy)
+    deputy._history_user = actor
+    deputy.save()
+    return deputy
+
+
+@transaction.atomic
+def deputy_change_status(
+    *, actor: User, deputy: Deputy, status: str, changed_on: date, reason: str
+) -> DeputyStatusChange:
+    """Record a resignation, removal, end of term (or a return to serving), with date and reason."""
+    if status not in DeputyStatus.values:
+        raise DomainError(_("Unknown status."), field="status")
+    if status == deputy.status:
+        raise DomainError(_("The deputy already has this status."), field="status")
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the change."), field="reason")
+    if changed_on > date.today():
+        raise DomainError(_("The date cannot be in the future."), field="changed_on")
+    if deputy.status_changed_on and changed_on < deputy.status_changed_on:
+        raise DomainError(
+            _("The date cannot be before the last status change (%(date)s).")
+            % {"date": deputy.status_changed_on.isoformat()},
+            field="changed_on",
+        )
+    change = DeputyStatusChange.objects.create(
+        congress=deputy.congress,
+        deputy=deputy,
+        from_status=deputy.status,
+        to_status=status,
+        changed_on=changed_on,
+        reason=reason.strip(),
+        recorded_by=actor,
+    )
+    deputy.status = status
+    deputy.status_changed_on = changed_on
+    deputy._history_user = actor
+    deputy.save(update_fields=["status", "status_changed_on", "updated_at"])
+    return change
+
+
+@transaction.atomic
+def deputy_rotate_public_token(*, actor: User, deputy: Deputy) -> Deputy:
+    """A new QR token: the old code stops working at once (a lost or misused card)."""
+    deputy.public_token = new_public_token()
+    deputy._history_user = actor
+    deputy.save(update_fields=["public_token", "updated_at"])
+    return deputy
