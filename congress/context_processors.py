@@ -10,6 +10,9 @@ from congress.permissions import membership_can
 # (permission, url name, label): a link shows only when the member's role has the permission.
 NAVIGATION = [
     ("congress.view_home", "congress:home", _("Home")),
+    ("deputies.view_roster", "deputies:list", _("Roster")),
+    ("liaison.view_groups", "liaison:group_list", _("Deputy groups")),
+    ("liaison.view_stations", "liaison:station_list", _("Liaison stations")),
     ("congress.view_members", "congress:member_list", _("Members")),
     ("congress.view_audit_log", "congress:audit_log", _("Audit log")),
     ("congress.view_jobs", "congress:job_list", _("Background jobs")),

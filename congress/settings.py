@@ -316,6 +316,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "level", "kind" or "status": name each choice set once.
+    "ENUM_NAME_OVERRIDES": {
+        "CongressLevelEnum": "congress.models.CongressLevel",
+        "DeputyLevelEnum": "deputies.models.DeputyLevel",
+        "DeputyStatusEnum": "deputies.models.DeputyStatus",
+        "JobStatusEnum": "congress.models.JobStatus",
+        "GroupKindEnum": "liaison.models.GroupKind",
+        "StationKindEnum": "liaison.models.StationKind",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from congress.errors import DomainError
 from congress.forms import CongressSettingsForm, LoginForm, MemberChangeForm, MemberCreateForm
 from congress.models import Role
 from congress.permissions import STAFF_ROLES
+from deputies import selectors as deputy_selectors
 
 HOME_TEMPLATES = {
     Role.COMMITTEE_ADMIN: "congress/home_staff.html",
@@ -59,6 +60,11 @@ def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
     if request.membership.role in STAFF_ROLES:
         context["member_count"] = selectors.member_list(congress=request.congress).count()
         context["recent_changes"] = selectors.audit_log_recent(limit=5)
+    elif request.membership.role == Role.DEPUTY:
+        deputy = deputy_selectors.deputy_for_user(user=request.user)
+        if deputy is not None:
+            context["deputy"] = deputy
+            context.update(deputy_selectors.deputy_profile(deputy=deputy))
     return render(request, template, context)
 
 

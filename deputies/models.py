@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from congress.history import scoped_history
 from congress.models import Congress, phone_validator
@@ -123,10 +123,38 @@ def new_public_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+# Surnames read differently from the same character in ordinary words (曾 is zeng, not ceng).
+SURNAME_PINYIN = {
+    "曾": "zeng",
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "朴": "piao",
+    "查": "zha",
+    "区": "ou",
+    "覃": "qin",
+    "缪": "miao",
+    "翟": "zhai",
+    "盖": "ge",
+    "乐": "yue",
+    "召": "shao",
+    "尉": "yu",
+    "万": "wan",
+    "沈": "shen",
+    "重": "chong",
+    "种": "chong",
+    "员": "yun",
+    "秘": "bi",
+    "繁": "po",
+}
+
+
 def name_pinyin(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a Chinese name, lower case, for search and ordering."""
     syllables = lazy_pinyin(name, errors="ignore")
-    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    if name and name[0] in SURNAME_PINYIN and syllables:
+        syllables[0] = SURNAME_PINYIN[name[0]]
+    initials = [syllable[0] for syllable in syllables if syllable]
     return "".join(syllables).lower(), "".join(initials).lower()
 
 

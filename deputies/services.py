@@ -113,3 +113,42 @@ def deputy_rotate_public_token(*, actor: User, deputy: Deputy) -> Deputy:
     deputy._history_user = actor
     deputy.save(update_fields=["public_token", "updated_at"])
     return deputy
+
+
+@transaction.atomic
+def deputy_create_account(*, actor: User, deputy: Deputy, password: str) -> User:
+    """Give a deputy a sign-in: the mobile number is the username, and the role is deputy.
+
+    An existing account with that number is linked rather than duplicated.
+    """
+    from django.contrib.auth.password_validation import validate_password
+
+    from congress.models import Membership, Role
+
+    if deputy.user_id:
+        raise DomainError(_("This deputy already has an account."))
+    if not deputy.phone:
+        raise DomainError(_("Enter the deputy's mobile number first: it is the sign-in name."))
+    user = User.objects.filter(username=deputy.phone).first()
+    if user is None:
+        user = User(username=deputy.phone, full_name=deputy.name, phone=deputy.phone)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages), field="password") from error
+        user.set_password(password)
+        user.save()
+    membership = Membership.objects.filter(user=user).first()
+    if membership is None:
+        membership = Membership(congress=deputy.congress, user=user, role=Role.DEPUTY)
+        membership._history_user = actor
+        membership.save()
+    elif membership.role != Role.DEPUTY:
+        raise DomainError(
+            _("The account %(username)s already has another role in this congress.")
+            % {"username": user.username}
+        )
+    deputy.user = user
+    deputy._history_user = actor
+    deputy.save(update_fields=["user", "updated_at"])
+    return user

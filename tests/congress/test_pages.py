@@ -34,7 +34,7 @@ def test_each_role_has_its_own_home(role, tenant_a, client_as):
         (Role.COMMITTEE_ADMIN, ["人员与角色", "操作记录", "后台任务", "设置"], []),
         (Role.COMMITTEE_STAFF, ["人员与角色", "操作记录", "后台任务"], ["/settings/"]),
         (Role.DEPUTY, [], ["/members/", "/audit/", "/jobs/", "/settings/"]),
-        (Role.LEADER, [], ["/members/", "/audit/", "/settings/"]),
+        (Role.LEADER, ["代表名册", "代表小组", "联络站点"], ["/members/", "/audit/", "/settings/"]),
     ],
 )
 def test_navigation_follows_the_role(role, shown, hidden, tenant_a, client_as):

@@ -1,0 +1,108 @@
+"""Reads for the roster: the searchable list, a deputy's profile, and what a member may see."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from congress.models import Membership, Role
+from deputies.models import Deputy, DeputyStatusChange
+from liaison.models import DeputyGroup, GroupMembership, LiaisonStation, StationDeputy
+from liaison.selectors import station_ids_for_staff
+
+LETTERS = re.compile(r"^[A-Za-z]+$")
+DIGITS = re.compile(r"^\d+$")
+
+
+def deputy_visible(*, membership: Membership) -> QuerySet[Deputy]:
+    """The deputies a member may read: station staff see only those of their own stations."""
+    queryset = Deputy.objects.all()
+    if membership.role == Role.STATION_STAFF:
+        stations = station_ids_for_staff(user=membership.user)
+        queryset = queryset.filter(
+            Exists(StationDeputy.objects.filter(deputy=OuterRef("pk"), station_id__in=stations))
+        )
+    return queryset
+
+
+def deputy_search(queryset: QuerySet[Deputy], text: str) -> QuerySet[Deputy]:
+    """Name, pinyin initials (zgf) or full pinyin (zhangguifang), or the start of a phone."""
+    text = text.strip()
+    if not text:
+        return queryset
+    if LETTERS.match(text):
+        lowered = text.lower()
+        return queryset.filter(
+            Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+        )
+    if DIGITS.match(text):
+        return queryset.filter(phone__startswith=text)
+    return queryset.filter(name__contains=text)
+
+
+def deputy_list(
+    *,
+    membership: Membership,
+    q: str = "",
+    level: str = "",
+    status: str = "",
+    group_id: int | None = None,
+    station_id: int | None = None,
+) -> QuerySet[Deputy]:
+    """The filtered roster, with each deputy's groups and stations fetched in one query each."""
+    queryset = deputy_search(deputy_visible(membership=membership), q)
+    if level:
+        queryset = queryset.filter(level=level)
+    if status:
+        queryset = queryset.filter(status=status)
+    if group_id:
+        queryset = queryset.filter(
+            Exists(GroupMembership.objects.filter(deputy=OuterRef("pk"), group_id=group_id))
+        )
+    if station_id:
+        queryset = queryset.filter(
+            Exists(StationDeputy.objects.filter(deputy=OuterRef("pk"), station_id=station_id))
+        )
+    return queryset.order_by("name_pinyin", "pk").prefetch_related(
+        Prefetch(
+            "group_memberships",
+            queryset=GroupMembership.objects.select_related("group").order_by("group__name"),
+        ),
+        Prefetch(
+            "station_links",
+            queryset=StationDeputy.objects.select_related("station").order_by("station__name"),
+        ),
+    )
+
+
+def deputy_filter_choices() -> dict[str, list[tuple[int, str]]]:
+    """Groups and stations for the list's filters: two small queries."""
+    return {
+        "groups": list(DeputyGroup.objects.order_by("kind", "name").values_list("pk", "name")),
+        "stations": list(LiaisonStation.objects.order_by("kind", "name").values_list("pk", "name")),
+    }
+
+
+def deputy_profile(*, deputy: Deputy) -> dict:
+    """Everything the detail page shows about one deputy, in a fixed number of queries."""
+    return {
+        "groups": list(
+            GroupMembership.objects.filter(deputy=deputy)
+            .select_related("group", "group__leader")
+            .order_by("group__kind", "group__name")
+        ),
+        "stations": list(
+            StationDeputy.objects.filter(deputy=deputy)
+            .select_related("station")
+            .order_by("station__name")
+        ),
+        "status_changes": list(
+            DeputyStatusChange.objects.filter(deputy=deputy).select_related("recorded_by")
+        ),
+    }
+
+
+def deputy_for_user(*, user) -> Deputy | None:
+    """The roster entry linked to a signed-in deputy's account, in the active congress."""
+    return Deputy.objects.filter(user=user).first()

@@ -1,0 +1,55 @@
+"""API shapes for the roster."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from deputies.models import Deputy
+from deputies.services import EDITABLE_FIELDS
+
+
+class DeputyGroupRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="group.id")
+    name = serializers.CharField(source="group.name")
+    kind = serializers.CharField(source="group.kind")
+
+
+class DeputyStationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="station.id")
+    name = serializers.CharField(source="station.name")
+    kind = serializers.CharField(source="station.kind")
+
+
+class DeputySerializer(serializers.ModelSerializer):
+    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    groups = DeputyGroupRefSerializer(source="group_memberships", many=True, read_only=True)
+    stations = DeputyStationRefSerializer(source="station_links", many=True, read_only=True)
+    has_account = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deputy
+        fields = [
+            "id",
+            *[name for name in EDITABLE_FIELDS if name != "photo"],
+            "level_display",
+            "status",
+            "status_display",
+            "status_changed_on",
+            "groups",
+            "stations",
+            "has_account",
+        ]
+        read_only_fields = ["status", "status_changed_on"]
+
+    def get_has_account(self, deputy: Deputy) -> bool:
+        return deputy.user_id is not None
+
+
+class DeputyWriteSerializer(serializers.ModelSerializer):
+    """What a client may set; validation of uniqueness and rules happens in the services."""
+
+    class Meta:
+        model = Deputy
+        fields = [name for name in EDITABLE_FIELDS if name != "photo"]
+        extra_kwargs = {"phone": {"validators": []}}
