@@ -1,5 +1,17 @@
-"""Roster import from Excel, under /c/<congress_slug>/deputies/import/."""
+"""Roster import from Excel and the roster export, under /c/<congress_slug>/deputies/import/."""
+
+from django.urls import path
+
+from deputies import import_views
 
 app_name = "roster_import"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", import_views.upload, name="upload"),
+    path("template/", import_views.template, name="template"),
+    path("<int:import_id>/", import_views.detail, name="detail"),
+    path("<int:import_id>/confirm/", import_views.confirm, name="confirm"),
+    path("<int:import_id>/discard/", import_views.discard, name="discard"),
+    path("export/", import_views.export, name="export"),
+    path("export/<int:job_run_id>/", import_views.download, name="download"),
+]

@@ -1,0 +1,1 @@
+"""Benchmarks: performance figures with their data generators (not tests)."""

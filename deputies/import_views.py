@@ -1,0 +1,265 @@
+"""Pages of the roster's Excel import (upload, preview, confirm) and export (start, download)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from congress.access import permission_required, require
+from congress.errors import DomainError
+from congress.models import JobRun, JobStatus
+from congress.permissions import membership_can
+from deputies import exporters, importers, selectors
+from deputies.forms import DeputyFilterForm
+from deputies.import_forms import RosterUploadForm
+from deputies.import_tasks import roster_export_job
+from deputies.models import DeputyLevel, DeputyStatus, RosterImport, RosterImportStatus
+from liaison.models import DeputyGroup, LiaisonStation
+
+IMPORT_PAGE_SIZE = 20
+PREVIEW_PAGE_SIZE = 100
+RUNNING = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+@permission_required("deputies.manage_roster")
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    if request.method == "POST":
+        form = RosterUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                roster_import = importers.roster_import_start(
+                    actor=request.user, congress=request.congress, upload=form.cleaned_data["file"]
+                )
+            except DomainError as error:
+                form.add_error("file", error.message)
+            else:
+                return redirect(
+                    "roster_import:detail", congress_slug=congress_slug, import_id=roster_import.pk
+                )
+    else:
+        form = RosterUploadForm()
+    page = Paginator(importers.roster_import_list(), IMPORT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "max_rows": importers.MAX_ROWS,
+        "max_size": importers.MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    return render(request, "deputies/import_upload.html", context)
+
+
+@permission_required("deputies.manage_roster")
+@require_GET
+def template(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    response = HttpResponse(exporters.roster_template(), content_type=importers.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = exporters.attachment_disposition(
+        exporters.template_file_name(), "roster-template.xlsx"
+    )
+    return response
+
+
+def _import_state(roster_import: RosterImport, jobs: dict[int, JobRun]) -> str:
+    summary = roster_import.summary
+    preview_job = jobs.get(summary.get("preview_job_id"))
+    commit_job = jobs.get(summary.get("commit_job_id"))
+    if roster_import.status != RosterImportStatus.PREVIEWED:
+        return roster_import.status
+    if "counts" not in summary:
+        if preview_job is not None and preview_job.status == JobStatus.FAILED:
+            return "check_failed"
+        return "checking" if preview_job is not None else "unchecked"
+    if commit_job is not None and commit_job.status in RUNNING:
+        return "committing"
+    return "previewed"
+
+
+@permission_required("deputies.manage_roster")
+@require_GET
+def detail(request: HttpRequest, congress_slug: str, import_id: int) -> HttpResponse:
+    roster_import = get_object_or_404(
+        RosterImport.objects.select_related("created_by").defer("rows", "errors"), pk=import_id
+    )
+    summary = roster_import.summary
+    jobs = importers.job_runs_by_id([summary.get("preview_job_id"), summary.get("commit_job_id")])
+    state = _import_state(roster_import, jobs)
+    context = {
+        "roster_import": roster_import,
+        "state": state,
+        "polling": state in ("checking", "committing"),
+        "job": jobs.get(summary.get("commit_job_id") or summary.get("preview_job_id")),
+        "preview_job": jobs.get(summary.get("preview_job_id")),
+        "commit_job": jobs.get(summary.get("commit_job_id")),
+        "counts": summary.get("counts", {}),
+    }
+    if not context["polling"] and "counts" in summary:
+        context.update(_preview_page(request, roster_import))
+    template = "deputies/import_detail.html"
+    if request.htmx and request.htmx.target == "import-body":
+        template += "#import-body"
+    return render(request, template, context)
+
+
+def _preview_page(request: HttpRequest, roster_import: RosterImport) -> dict:
+    show = request.GET.get("show", "")
+    if show not in importers.ACTIONS:
+        show = ""
+    errors_by_line: dict[int, list[str]] = {}
+    for error in roster_import.errors:
+        errors_by_line.setdefault(error["line"], []).append(error["message"])
+    rows = [row for row in roster_import.rows if not show or row["action"] == show]
+    page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = {column.key: column.header for column in importers.COLUMNS}
+    entries = [
+        {
+            "row": row,
+            "errors": errors_by_line.get(row["line"], []),
+            "level": importers.display_value("level", row["values"].get("level")),
+            "changes": [
+                (labels[key], old, new) for key, (old, new) in row.get("changes", {}).items()
+            ],
+        }
+        for row in page.object_list
+    ]
+    return {
+        "page": page,
+        "entries": entries,
+        "show": show,
+        "can_confirm": (
+            roster_import.status == RosterImportStatus.PREVIEWED
+            and not roster_import.errors
+            and not roster_import.summary.get("file_error")
+            and bool(roster_import.rows)
+        ),
+    }
+
+
+@permission_required("deputies.manage_roster")
+def confirm(request: HttpRequest, congress_slug: str, import_id: int) -> HttpResponse:
+    # The import is looked up before the method is checked: another congress's id is a 404
+    # whatever the method.
+    roster_import = get_object_or_404(RosterImport.objects.defer("rows"), pk=import_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        importers.roster_import_confirm(actor=request.user, roster_import=roster_import)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("roster_import:detail", congress_slug=congress_slug, import_id=import_id)
+
+
+@permission_required("deputies.manage_roster")
+def discard(request: HttpRequest, congress_slug: str, import_id: int) -> HttpResponse:
+    roster_import = get_object_or_404(RosterImport.objects.defer("rows", "errors"), pk=import_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        importers.roster_import_discard(actor=request.user, roster_import=roster_import)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("roster_import:detail", congress_slug=congress_slug, import_id=import_id)
+    messages.success(
+        request, _("The upload of %(file)s was discarded.") % {"file": roster_import.file_name}
+    )
+    return redirect("roster_import:upload", congress_slug=congress_slug)
+
+
+def _export_jobs():
+    return JobRun.objects.filter(task_name=roster_export_job.name).select_related("created_by")
+
+
+@permission_required("deputies.export_roster")
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    filters = DeputyFilterForm(request.GET).filters()
+    # Ids from the query string are fetched through the scope: another congress's id is a 404.
+    group = (
+        get_object_or_404(DeputyGroup.objects, pk=filters["group_id"])
+        if filters["group_id"]
+        else None
+    )
+    station = (
+        get_object_or_404(LiaisonStation.objects, pk=filters["station_id"])
+        if filters["station_id"]
+        else None
+    )
+    query = request.GET.copy()
+    query.pop("job", None)
+    query.pop("page", None)
+    if request.method == "POST":
+        job_run = exporters.roster_export_start(
+            actor=request.user, congress=request.congress, filters=filters
+        )
+        query["job"] = str(job_run.pk)
+        url = reverse("roster_import:export", kwargs={"congress_slug": congress_slug})
+        return redirect(f"{url}?{query.urlencode()}")
+
+    job = None
+    job_id = request.GET.get("job", "")
+    if job_id.isdigit():
+        job = get_object_or_404(_export_jobs(), pk=int(job_id))
+        require(request, "congress.view_job_run", job)
+    recent = _export_jobs()
+    if not membership_can(request.membership, "congress.view_jobs"):
+        recent = recent.filter(created_by=request.user)
+    context = {
+        "filters": filters,
+        "filter_labels": _filter_labels(filters, group, station),
+        "count": selectors.deputy_list(membership=request.membership, **filters).count(),
+        "query_string": query.urlencode(),
+        "job": job,
+        "polling": job is not None and job.status in RUNNING,
+        "recent": list(recent[:10]),
+    }
+    template = "deputies/export.html"
+    if request.htmx and request.htmx.target == "export-status":
+        template += "#export-status"
+    return render(request, template, context)
+
+
+def _filter_labels(filters: dict, group, station) -> list[tuple[str, str]]:
+    labels = []
+    if filters["q"]:
+        labels.append((_("Search"), filters["q"]))
+    if filters["level"]:
+        labels.append((_("Level"), DeputyLevel(filters["level"]).label))
+    if filters["status"]:
+        labels.append((_("Status"), DeputyStatus(filters["status"]).label))
+    if group is not None:
+        labels.append((_("Group"), group.name))
+    if station is not None:
+        labels.append((_("Station"), station.name))
+    return labels
+
+
+@permission_required("deputies.export_roster")
+@require_GET
+def download(request: HttpRequest, congress_slug: str, job_run_id: int) -> HttpResponse:
+    job = get_object_or_404(JobRun.objects.select_related("created_by"), pk=job_run_id)
+    # Leaders may export, but may only fetch the files they asked for; staff fetch any.
+    require(request, "congress.view_job_run", job)
+    path = job.result.get("path", "") if isinstance(job.result, dict) else ""
+    available = (
+        job.task_name == roster_export_job.name
+        and job.status == JobStatus.SUCCEEDED
+        and path.startswith(f"exports/{request.congress.pk}/")
+        and default_storage.exists(path)
+    )
+    if not available:
+        return render(request, "deputies/export_download.html", {"job": job})
+    response = FileResponse(
+        default_storage.open(path, "rb"), content_type=importers.XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = exporters.attachment_disposition(
+        job.result.get("file_name") or exporters.export_file_name(job.created_at.date()),
+        "roster.xlsx",
+    )
+    return response
