@@ -26,8 +26,10 @@ is_committee_staff = has_role(*STAFF_ROLES)
 is_station_staff = has_role(Role.STATION_STAFF)
 is_leader = has_role(Role.LEADER)
 is_deputy = has_role(Role.DEPUTY)
-# Who reads the roster, groups and stations (station staff: their own stations only).
+# Who reads the roster and stations (station staff: their own stations' only).
 reads_roster = has_role(*STAFF_ROLES, Role.LEADER, Role.STATION_STAFF)
+# Groups span stations, so station staff (who see only their stations' deputies) do not read them.
+reads_groups = has_role(*STAFF_ROLES, Role.LEADER)
 
 
 @rules.predicate
@@ -60,11 +62,6 @@ def receives_at_my_station(membership: Membership | None, deputy) -> bool:
     return deputy.station_links.filter(station_id__in=stations).exists()
 
 
-@rules.predicate
-def is_own_profile(membership: Membership | None, deputy) -> bool:
-    return membership is not None and deputy is not None and deputy.user_id == membership.user_id
-
-
 congress_rules = rules.RuleSet()
 # name: predicate. Views and API views name a rule; nothing checks a role directly.
 PERMISSIONS: dict[str, rules.Predicate] = {
@@ -78,13 +75,12 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "congress.view_job_run": is_member & (is_committee_staff | started_the_job),
     # The roster (deputies app).
     "deputies.view_roster": reads_roster,
-    "deputies.view_deputy": (reads_roster & (~is_station_staff | receives_at_my_station))
-    | (is_deputy & is_own_profile),
+    "deputies.view_deputy": reads_roster & (~is_station_staff | receives_at_my_station),
     "deputies.manage_roster": is_committee_staff,
     "deputies.export_roster": is_committee_staff | is_leader,
     "deputies.view_own_profile": is_deputy,
     # Groups and stations (liaison app).
-    "liaison.view_groups": reads_roster,
+    "liaison.view_groups": reads_groups,
     "liaison.manage_groups": is_committee_staff,
     "liaison.view_stations": reads_roster,
     "liaison.view_station": reads_roster & (~is_station_staff | works_at_station),

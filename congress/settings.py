@@ -57,6 +57,8 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", [] if SERVER_MODE else ["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The address printed in QR codes (e.g. https://renda.example.cn); empty: the request's own.
+LVZHI_PUBLIC_BASE_URL = os.environ.get("LVZHI_PUBLIC_BASE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

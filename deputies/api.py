@@ -10,6 +10,7 @@ from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 
 from congress.api import CongressAPIView
+from congress.fields import MAX_ID
 from congress.permissions import membership_can
 from deputies import selectors, services
 from deputies.models import Deputy, DeputyLevel, DeputyStatus
@@ -21,8 +22,12 @@ class DeputyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="姓名、拼音首字母或手机号")
     level = django_filters.ChoiceFilter(choices=DeputyLevel.choices)
     status = django_filters.ChoiceFilter(choices=DeputyStatus.choices)
-    group = django_filters.NumberFilter(method="filter_group", label="代表小组 id")
-    station = django_filters.NumberFilter(method="filter_station", label="联络站 id")
+    group = django_filters.NumberFilter(
+        method="filter_group", label="代表小组 id", min_value=1, max_value=MAX_ID
+    )
+    station = django_filters.NumberFilter(
+        method="filter_station", label="联络站 id", min_value=1, max_value=MAX_ID
+    )
 
     class Meta:
         model = Deputy
@@ -32,10 +37,10 @@ class DeputyFilter(django_filters.FilterSet):
         return selectors.deputy_search(queryset, value)
 
     def filter_group(self, queryset, name, value):
-        return queryset.filter(group_memberships__group_id=value)
+        return selectors.deputy_in_group(queryset, int(value))
 
     def filter_station(self, queryset, name, value):
-        return queryset.filter(station_links__station_id=value)
+        return selectors.deputy_at_station(queryset, int(value))
 
 
 class DeputyListView(CongressAPIView, generics.ListAPIView):

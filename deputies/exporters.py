@@ -202,7 +202,7 @@ def write_roster_workbook(
             example.append(cell)
         sheet.append(example)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_as_data(sheet, value) for value in row])
 
     guide.column_dimensions["A"].width = 18
     guide.column_dimensions["B"].width = 8
@@ -238,6 +238,16 @@ def _transpose(columns: list[list[str]]) -> list[list[str | None]]:
         [column[index] if index < len(column) else None for column in columns]
         for index in range(height)
     ]
+
+
+def _as_data(sheet, value):
+    """Text that starts with "=" stays text: openpyxl would otherwise write it as a formula,
+    and a roster entry must never run in the workbook a leader opens."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def roster_template() -> bytes:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from congress.fields import IdField
 from congress.images import clean_photo
 from deputies.models import Deputy, DeputyLevel, DeputyStatus
 from deputies.services import EDITABLE_FIELDS
@@ -28,12 +26,6 @@ class DeputyForm(forms.ModelForm):
             "birth_date": DateInput(),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
-
-    def clean_birth_date(self):
-        birth_date = self.cleaned_data.get("birth_date")
-        if birth_date and not date(1900, 1, 1) <= birth_date <= date.today():
-            raise ValidationError(_("Enter a real birth date."))
-        return birth_date
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -67,8 +59,12 @@ class StatusChangeForm(forms.Form):
 class AccountForm(forms.Form):
     password = forms.CharField(
         label=_("Initial password"),
+        required=False,
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
-        help_text=_("The deputy signs in with the mobile number and this password."),
+        help_text=_(
+            "The deputy signs in with the mobile number and this password. If an account with "
+            "this mobile number exists already, it is linked and keeps its own password."
+        ),
     )
 
 
@@ -78,8 +74,8 @@ class DeputyFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=50)
     level = forms.ChoiceField(required=False, choices=[("", ""), *DeputyLevel.choices])
     status = forms.ChoiceField(required=False, choices=[("", ""), *DeputyStatus.choices])
-    group = forms.IntegerField(required=False, min_value=1)
-    station = forms.IntegerField(required=False, min_value=1)
+    group = IdField(required=False)
+    station = IdField(required=False)
 
     def filters(self) -> dict:
         self.is_valid()

@@ -30,7 +30,13 @@ RUNNING = (JobStatus.QUEUED, JobStatus.RUNNING)
 @permission_required("deputies.manage_roster")
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, congress_slug: str) -> HttpResponse:
-    if request.method == "POST":
+    if request.method == "POST" and _body_too_large(request):
+        # Refused before the body is read: Django would otherwise spool it all to disk first.
+        form = RosterUploadForm(data={})
+        form.full_clean()
+        form.errors.clear()
+        form.add_error(None, importers.upload_too_large_message())
+    elif request.method == "POST":
         form = RosterUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -55,6 +61,15 @@ def upload(request: HttpRequest, congress_slug: str) -> HttpResponse:
         "max_size": importers.MAX_UPLOAD_BYTES // (1024 * 1024),
     }
     return render(request, "deputies/import_upload.html", context)
+
+
+def _body_too_large(request: HttpRequest) -> bool:
+    # Room for the multipart framing and the other form fields around the file itself.
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > importers.MAX_UPLOAD_BYTES + 64 * 1024
 
 
 @permission_required("deputies.manage_roster")

@@ -297,15 +297,18 @@ def check_workbook_file(file) -> None:
         )
 
 
+def upload_too_large_message() -> str:
+    return _("The file is larger than %(limit)s MB. Split the roster into smaller files.") % {
+        "limit": MAX_UPLOAD_BYTES // (1024 * 1024)
+    }
+
+
 def check_upload(upload) -> None:
     """The checks an uploaded file passes before it is stored: size, then content."""
     if upload.size == 0:
         raise ImportFileError(_("The file is empty."))
     if upload.size > MAX_UPLOAD_BYTES:
-        raise ImportFileError(
-            _("The file is larger than %(limit)s MB. Split the roster into smaller files.")
-            % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
+        raise ImportFileError(upload_too_large_message())
     check_workbook_file(upload)
 
 
@@ -992,10 +995,7 @@ def roster_import_preview(
         if data is None:
             raise ImportFileError(_("The uploaded file is no longer there. Upload it again."))
         if len(data) > MAX_UPLOAD_BYTES:
-            raise ImportFileError(
-                _("The file is larger than %(limit)s MB. Split the roster into smaller files.")
-                % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
+            raise ImportFileError(upload_too_large_message())
         check_workbook_file(io.BytesIO(data))
         read = read_roster(data, progress)
     except ImportFileError as error:

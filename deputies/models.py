@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -118,6 +121,11 @@ class DeputyStatus(models.TextChoices):
     TERM_ENDED = "term_ended", _("term ended")
 
 
+def validate_birth_date(value) -> None:
+    if not date(1900, 1, 1) <= value <= date.today():
+        raise ValidationError(_("Enter a real birth date."), code="birth_date")
+
+
 def new_public_token() -> str:
     # 32 bytes of randomness: the token is the only thing guarding a deputy's public page.
     return secrets.token_urlsafe(32)
@@ -171,7 +179,9 @@ class Deputy(models.Model):
     ethnicity = models.CharField(
         _("ethnicity"), max_length=10, choices=[(e, e) for e in ETHNICITIES], default="汉族"
     )
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("birth date"), null=True, blank=True, validators=[validate_birth_date]
+    )
     party = models.CharField(_("party"), max_length=20, choices=Party.choices, blank=True)
     occupation_class = models.CharField(
         _("occupation class"), max_length=20, choices=OccupationClass.choices, blank=True
@@ -182,7 +192,9 @@ class Deputy(models.Model):
     )
     level = models.CharField(_("level"), max_length=20, choices=DeputyLevel.choices)
     term = models.PositiveSmallIntegerField(
-        _("term"), help_text=_("The number of the congress, e.g. 17 for the 17th.")
+        _("term"),
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("The number of the congress, e.g. 17 for the 17th."),
     )
     electoral_district = models.CharField(
         _("electoral district or unit"), max_length=100, blank=True

@@ -7,6 +7,7 @@ import re
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from congress.models import Membership, Role
+from congress.permissions import membership_can
 from deputies.models import Deputy, DeputyStatusChange
 from liaison.models import DeputyGroup, GroupMembership, LiaisonStation, StationDeputy
 from liaison.selectors import station_ids_for_staff
@@ -41,6 +42,18 @@ def deputy_search(queryset: QuerySet[Deputy], text: str) -> QuerySet[Deputy]:
     return queryset.filter(name__contains=text)
 
 
+def deputy_in_group(queryset: QuerySet[Deputy], group_id: int) -> QuerySet[Deputy]:
+    return queryset.filter(
+        Exists(GroupMembership.objects.filter(deputy=OuterRef("pk"), group_id=group_id))
+    )
+
+
+def deputy_at_station(queryset: QuerySet[Deputy], station_id: int) -> QuerySet[Deputy]:
+    return queryset.filter(
+        Exists(StationDeputy.objects.filter(deputy=OuterRef("pk"), station_id=station_id))
+    )
+
+
 def deputy_list(
     *,
     membership: Membership,
@@ -57,13 +70,9 @@ def deputy_list(
     if status:
         queryset = queryset.filter(status=status)
     if group_id:
-        queryset = queryset.filter(
-            Exists(GroupMembership.objects.filter(deputy=OuterRef("pk"), group_id=group_id))
-        )
+        queryset = deputy_in_group(queryset, group_id)
     if station_id:
-        queryset = queryset.filter(
-            Exists(StationDeputy.objects.filter(deputy=OuterRef("pk"), station_id=station_id))
-        )
+        queryset = deputy_at_station(queryset, station_id)
     return queryset.order_by("name_pinyin", "pk").prefetch_related(
         Prefetch(
             "group_memberships",
@@ -76,11 +85,17 @@ def deputy_list(
     )
 
 
-def deputy_filter_choices() -> dict[str, list[tuple[int, str]]]:
-    """Groups and stations for the list's filters: two small queries."""
+def deputy_filter_choices(*, membership: Membership) -> dict[str, list[tuple[int, str]]]:
+    """Groups and stations for the list's filters, as far as the member may see them."""
+    stations = LiaisonStation.objects.order_by("kind", "name")
+    if membership.role == Role.STATION_STAFF:
+        stations = stations.filter(pk__in=station_ids_for_staff(user=membership.user))
+    groups = DeputyGroup.objects.order_by("kind", "name")
+    if not membership_can(membership, "liaison.view_groups"):
+        groups = groups.none()
     return {
-        "groups": list(DeputyGroup.objects.order_by("kind", "name").values_list("pk", "name")),
-        "stations": list(LiaisonStation.objects.order_by("kind", "name").values_list("pk", "name")),
+        "groups": list(groups.values_list("pk", "name")),
+        "stations": list(stations.values_list("pk", "name")),
     }
 
 

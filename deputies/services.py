@@ -116,10 +116,11 @@ def deputy_rotate_public_token(*, actor: User, deputy: Deputy) -> Deputy:
 
 
 @transaction.atomic
-def deputy_create_account(*, actor: User, deputy: Deputy, password: str) -> User:
+def deputy_create_account(*, actor: User, deputy: Deputy, password: str) -> tuple[User, bool]:
     """Give a deputy a sign-in: the mobile number is the username, and the role is deputy.
 
-    An existing account with that number is linked rather than duplicated.
+    An existing account with that number is linked rather than duplicated, and keeps its own
+    password; returns the account and whether it was created.
     """
     from django.contrib.auth.password_validation import validate_password
 
@@ -130,7 +131,10 @@ def deputy_create_account(*, actor: User, deputy: Deputy, password: str) -> User
     if not deputy.phone:
         raise DomainError(_("Enter the deputy's mobile number first: it is the sign-in name."))
     user = User.objects.filter(username=deputy.phone).first()
-    if user is None:
+    created = user is None
+    if created:
+        if not password:
+            raise DomainError(_("Set an initial password for a new account."), field="password")
         user = User(username=deputy.phone, full_name=deputy.name, phone=deputy.phone)
         try:
             validate_password(password, user)
@@ -151,4 +155,4 @@ def deputy_create_account(*, actor: User, deputy: Deputy, password: str) -> User
     deputy.user = user
     deputy._history_user = actor
     deputy.save(update_fields=["user", "updated_at"])
-    return user
+    return user, created

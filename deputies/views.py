@@ -34,7 +34,7 @@ def deputy_list(request: HttpRequest, congress_slug: str) -> HttpResponse:
         "query_string": request.GET.urlencode(),
         "can_manage": membership_can(request.membership, "deputies.manage_roster"),
         "can_export": membership_can(request.membership, "deputies.export_roster"),
-        **selectors.deputy_filter_choices(),
+        **selectors.deputy_filter_choices(membership=request.membership),
     }
     template = "deputies/deputy_list.html"
     if request.htmx and request.htmx.target == "deputy-table":
@@ -117,17 +117,20 @@ def deputy_account(request: HttpRequest, congress_slug: str, deputy_id: int) -> 
     form = AccountForm(request.POST)
     if form.is_valid():
         try:
-            user = services.deputy_create_account(
+            user, created = services.deputy_create_account(
                 actor=request.user, deputy=deputy, password=form.cleaned_data["password"]
             )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(
-                request,
-                _("%(name)s can now sign in with %(username)s.")
-                % {"name": deputy, "username": user.username},
-            )
+            if created:
+                message = _("%(name)s can now sign in with %(username)s.")
+            else:
+                message = _(
+                    "%(name)s is linked to the existing account %(username)s, "
+                    "which keeps its own password."
+                )
+            messages.success(request, message % {"name": deputy, "username": user.username})
             return redirect("deputies:detail", congress_slug=congress_slug, deputy_id=deputy.pk)
     context = {
         "deputy": deputy,

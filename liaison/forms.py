@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_scopes.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 
+from congress.fields import ScopedChoiceField, ScopedMultipleChoiceField
 from congress.models import Membership, User
 from deputies.models import Deputy, DeputyStatus
 from liaison.models import DeputyGroup, LiaisonStation, StationStandard
@@ -51,7 +51,7 @@ class StandardForm(forms.ModelForm):
 class DeputyPickForm(forms.Form):
     """The deputies ticked in the picker's results."""
 
-    deputies = SafeModelMultipleChoiceField(
+    deputies = ScopedMultipleChoiceField(
         label=_("Deputies"),
         queryset=Deputy.objects.none(),
         error_messages={"required": _("Choose at least one deputy.")},
@@ -65,7 +65,7 @@ class DeputyPickForm(forms.Form):
 
 class LeaderForm(forms.Form):
     # Any deputy of the congress: whether they are a member is the service's rule to explain.
-    leader = SafeModelChoiceField(
+    leader = ScopedChoiceField(
         label=_("Group leader"), queryset=Deputy.objects.none(), required=False
     )
 
@@ -77,7 +77,7 @@ class LeaderForm(forms.Form):
 class StationStaffForm(forms.Form):
     # Any member of this congress: whether they have the station staff role is the service's
     # rule to explain; people outside the congress are simply not a valid choice.
-    user = forms.ModelChoiceField(
+    user = ScopedChoiceField(
         label=_("Station staff member"),
         queryset=User.objects.none(),
         error_messages={"required": _("Choose a person.")},

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 from congress.access import permission_required
 from deputies.models import Deputy, DeputyStatus
 from deputies.services import deputy_rotate_public_token
-from liaison import qr
-from liaison.models import GroupMembership, LiaisonStation, StationDeputy
+from liaison import qr, selectors
+from liaison.models import LiaisonStation
 from liaison.services import station_rotate_public_token
 
 
@@ -43,18 +43,8 @@ def deputy_card(request: HttpRequest, congress_slug: str, deputy_id: int) -> Htt
     if request.GET.get("format") == "svg":
         name = _("QR code of deputy %(name)s") % {"name": deputy.name}
         return _svg_download(public_url, name)
-    groups = [
-        link.group
-        for link in GroupMembership.objects.filter(deputy=deputy)
-        .select_related("group")
-        .order_by("group__kind", "group__name")
-    ]
-    stations = [
-        link.station
-        for link in StationDeputy.objects.filter(deputy=deputy, station__is_active=True)
-        .select_related("station")
-        .order_by("station__kind", "station__name")
-    ]
+    groups = selectors.deputy_groups_for_display(deputy=deputy)
+    stations = selectors.deputy_open_stations(deputy=deputy)
     context = {
         "deputy": deputy,
         "serving": deputy.status == DeputyStatus.SERVING,
@@ -93,14 +83,7 @@ def station_poster(request: HttpRequest, congress_slug: str, station_id: int) ->
     if request.GET.get("format") == "svg":
         name = _("QR code of %(station)s") % {"station": station.name}
         return _svg_download(public_url, name)
-    deputies = [
-        link.deputy
-        for link in StationDeputy.objects.filter(
-            station=station, deputy__status=DeputyStatus.SERVING
-        )
-        .select_related("deputy")
-        .order_by("deputy__name_pinyin", "deputy__pk")
-    ]
+    deputies = selectors.station_serving_deputies(station=station)
     context = {
         "station": station,
         "deputies": deputies,

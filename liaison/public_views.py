@@ -11,7 +11,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from deputies.models import Deputy, DeputyStatus
-from liaison.models import GroupMembership, LiaisonStation, StationDeputy
+from liaison import selectors
+from liaison.models import LiaisonStation
 
 # Only raster formats are streamed back: an SVG or HTML file could carry script.
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
@@ -56,18 +57,8 @@ def deputy_page(request: HttpRequest, congress_slug: str, deputy_token: str) -> 
     serving = deputy.status == DeputyStatus.SERVING
     context = {"deputy": deputy, "serving": serving, "groups": [], "stations": []}
     if serving:
-        context["groups"] = [
-            link.group
-            for link in GroupMembership.objects.filter(deputy=deputy)
-            .select_related("group")
-            .order_by("group__kind", "group__name")
-        ]
-        context["stations"] = [
-            link.station
-            for link in StationDeputy.objects.filter(deputy=deputy, station__is_active=True)
-            .select_related("station")
-            .order_by("station__kind", "station__name")
-        ]
+        context["groups"] = selectors.deputy_groups_for_display(deputy=deputy)
+        context["stations"] = selectors.deputy_open_stations(deputy=deputy)
     return render(request, "public/deputy.html", context)
 
 
@@ -96,12 +87,5 @@ def station_page(request: HttpRequest, congress_slug: str, station_token: str) -
         return _not_found(request)
     deputies = []
     if station.is_active:
-        deputies = [
-            link.deputy
-            for link in StationDeputy.objects.filter(
-                station=station, deputy__status=DeputyStatus.SERVING
-            )
-            .select_related("deputy")
-            .order_by("deputy__name_pinyin", "deputy__pk")
-        ]
+        deputies = selectors.station_serving_deputies(station=station)
     return render(request, "public/station.html", {"station": station, "deputies": deputies})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import segno
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -16,9 +17,16 @@ DOWNLOAD_SCALE = 10
 
 
 def public_url(request: HttpRequest, url_name: str, **kwargs) -> str:
-    """The absolute address of a public page, as a phone must open it from the code."""
+    """The absolute address of a public page, as a phone must open it from the code.
+
+    With LVZHI_PUBLIC_BASE_URL set, codes carry the public address whatever address the staff
+    member printed from (an office intranet name would not open on a voter's phone).
+    """
     kwargs.setdefault("congress_slug", request.congress.slug)
-    return request.build_absolute_uri(reverse(url_name, kwargs=kwargs))
+    path = reverse(url_name, kwargs=kwargs)
+    if settings.LVZHI_PUBLIC_BASE_URL:
+        return settings.LVZHI_PUBLIC_BASE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
 
 
 def qr_code(url: str) -> segno.QRCode:

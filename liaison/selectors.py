@@ -261,3 +261,35 @@ def standard_list() -> QuerySet[StationStandard]:
     return StationStandard.objects.annotate(
         stations_met=_count(StationStandardCheck.objects.filter(is_met=True), "standard")
     ).order_by("position", "code", "pk")
+
+
+def deputy_groups_for_display(*, deputy: Deputy) -> list[DeputyGroup]:
+    """A deputy's groups, as a card or public page lists them."""
+    return [
+        link.group
+        for link in GroupMembership.objects.filter(deputy=deputy)
+        .select_related("group")
+        .order_by("group__kind", "group__name")
+    ]
+
+
+def deputy_open_stations(*, deputy: Deputy) -> list[LiaisonStation]:
+    """The open stations where a deputy receives voters."""
+    return [
+        link.station
+        for link in StationDeputy.objects.filter(deputy=deputy, station__is_active=True)
+        .select_related("station")
+        .order_by("station__kind", "station__name")
+    ]
+
+
+def station_serving_deputies(*, station: LiaisonStation) -> list[Deputy]:
+    """The serving deputies who receive at a station, in pinyin order."""
+    return [
+        link.deputy
+        for link in StationDeputy.objects.filter(
+            station=station, deputy__status=DeputyStatus.SERVING
+        )
+        .select_related("deputy")
+        .order_by("deputy__name_pinyin", "deputy__pk")
+    ]

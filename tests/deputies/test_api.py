@@ -116,3 +116,21 @@ def test_a_deputy_reads_their_own_profile_only(zhang, tenant_a):
 def test_another_congress_deputy_is_404(zhang, tenant_b):
     client = client_for(tenant_b.user(Role.COMMITTEE_ADMIN))
     assert client.get(api(tenant_b, f"{zhang.pk}/")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"birth_date": "2999-01-01"}, "birth_date", "请输入真实的出生日期。"),
+        ({"term": 0}, "term", "大于或者等于 1"),
+        ({"term": 100}, "term", "小于或者等于 99"),
+    ],
+)
+def test_the_api_enforces_the_same_rules_as_the_form(tenant_a, changes, field, message):
+    client = client_for(tenant_a.user(Role.COMMITTEE_ADMIN))
+    payload = {"name": "周玉兰", "gender": "female", "level": "county", "term": 17, **changes}
+    response = client.post(api(tenant_a), data=json.dumps(payload), content_type="application/json")
+    assert response.status_code == 400
+    assert message in json.dumps(response.json(), ensure_ascii=False)
+    with tenant_a.scope():
+        assert not Deputy.objects.filter(name="周玉兰").exists()

@@ -261,3 +261,19 @@ def test_the_status_polls_while_the_export_runs(tenant_a, roster, client_as):
     assert "level=city" in response["Location"]
     assert fragment.content.decode().strip().startswith('<div id="export-status"')
     assert "刷新页面查看是否完成" in fragment.content.decode()
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(
+    tenant_a, roster, client_as, django_capture_on_commit_callbacks
+):
+    """A roster entry must never become a live formula in the workbook a leader opens."""
+    with scopes_disabled():  # test setup
+        roster["zhang"].workplace_title = '=HYPERLINK("http://example.invalid","点击")'
+        roster["zhang"].save()
+    client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
+    job = start_export(client, tenant_a, django_capture_on_commit_callbacks)
+    content = b"".join(download(client, tenant_a, job).streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    cell = next(row[6] for row in sheet.iter_rows(min_row=2) if row[0].value == "张桂芳")
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://example.invalid","点击")'

@@ -608,8 +608,21 @@ def sheet_bomb(size: int) -> bytes:
         (sheet_bomb(60 * 1024 * 1024), "文件解压后超过50 MB或压缩比异常"),
         (sheet_bomb(3 * 1024 * 1024), "文件解压后超过50 MB或压缩比异常"),
         (b"PK\x03\x04" + b"\0" * (5 * 1024 * 1024 + 1), "文件超过5 MB"),
+        # Far over the limit: refused from the request's length, before the body is read.
+        (b"PK\x03\x04" + b"\0" * (6 * 1024 * 1024), "文件超过5 MB"),
     ],
-    ids=["empty", "pdf", "csv", "xls", "docx", "broken-zip", "zip-bomb", "ratio", "too-large"],
+    ids=[
+        "empty",
+        "pdf",
+        "csv",
+        "xls",
+        "docx",
+        "broken-zip",
+        "zip-bomb",
+        "ratio",
+        "too-large",
+        "far-too-large",
+    ],
 )
 def test_a_file_that_is_not_a_usable_workbook_is_refused_at_once(
     content, message, staff, tenant_a, django_capture_on_commit_callbacks

@@ -127,8 +127,17 @@ def test_station_staff_see_only_their_stations_deputies(roster, tenant_a, client
             station__congress=tenant_a.congress, deputy=roster["zhang"]
         ).station
         StationStaffFactory(station=station, user=station_user)
+        other = StationDeputyFactory(
+            station__congress=tenant_a.congress, deputy=roster["zhao"]
+        ).station
+        GroupMembershipFactory(group__congress=tenant_a.congress, deputy=roster["zhao"])
     client = client_as(station_user)
-    assert names(client.get(url(tenant_a))) == ["张桂芳"]
+    response = client.get(url(tenant_a))
+    assert names(response) == ["张桂芳"]
+    # The filters offer only what the station staff may see: their station, no groups.
+    assert response.context["stations"] == [(station.pk, station.name)]
+    assert response.context["groups"] == []
+    assert other.name not in response.content.decode()
     assert client.get(url(tenant_a, f"{roster['zhang'].pk}/")).status_code == 200
     assert client.get(url(tenant_a, f"{roster['zhao'].pk}/")).status_code == 403
 
@@ -322,3 +331,34 @@ def test_pinyin_reads_surnames_as_surnames(name, pinyin, initials):
     from deputies.models import name_pinyin
 
     assert name_pinyin(name) == (pinyin, initials)
+
+
+def test_an_existing_account_is_linked_and_keeps_its_password(roster, staff, tenant_a):
+    from tests.factories import UserFactory
+
+    zhang = roster["zhang"]
+    existing = UserFactory(username=zhang.phone)
+    response = staff.post(url(tenant_a, f"{zhang.pk}/account/"), {"password": ""}, follow=True)
+    body = response.content.decode()
+    assert "已关联已有账号" in body and "密码保持不变" in body
+    existing.refresh_from_db()
+    assert existing.check_password("Test-password-2026")
+    with tenant_a.scope():
+        zhang.refresh_from_db()
+        assert Membership.objects.get(user=existing).role == Role.DEPUTY
+    assert zhang.user == existing
+
+
+def test_a_new_account_needs_a_password(roster, staff, tenant_a):
+    zhang = roster["zhang"]
+    response = staff.post(url(tenant_a, f"{zhang.pk}/account/"), {"password": ""})
+    assert response.status_code == 400
+    assert "新账号请设置初始密码。" in response.content.decode()
+    assert not User.objects.filter(username=zhang.phone).exists()
+
+
+@pytest.mark.parametrize("term", ["0", "100", "99999999"])
+def test_the_term_must_be_a_real_congress_number(staff, tenant_a, term):
+    response = staff.post(url(tenant_a, "new/"), valid_form(term=term))
+    assert response.status_code == 200
+    assert "term" in response.context["form"].errors

@@ -98,7 +98,6 @@ def test_group_detail_has_members_with_the_leader_flag(tenant_a, data):
         (Role.COMMITTEE_ADMIN, 200),
         (Role.COMMITTEE_STAFF, 200),
         (Role.LEADER, 200),
-        (Role.STATION_STAFF, 200),
         (Role.DEPUTY, 403),
         (Role.UNIT_LIAISON, 403),
     ],
@@ -107,6 +106,13 @@ def test_who_reads_groups_and_stations(tenant_a, data, role, status):
     client = token_client(tenant_a.user(role))
     assert client.get(api(tenant_a, "groups/")).status_code == status
     assert client.get(api(tenant_a, "stations/")).status_code == status
+
+
+def test_station_staff_read_their_stations_but_no_groups(tenant_a, data):
+    # A group spans stations; station staff see only their own stations' deputies.
+    client = token_client(tenant_a.user(Role.STATION_STAFF))
+    assert client.get(api(tenant_a, "groups/")).status_code == 403
+    assert client.get(api(tenant_a, "stations/")).status_code == 200
 
 
 def test_staff_create_and_update_a_group(tenant_a, data):

@@ -344,3 +344,18 @@ def test_the_stylesheet_lays_out_a6_and_a4_pages_with_large_codes():
     assert int(card_qr.group(1)) >= 40
     assert int(poster_qr.group(1)) >= 80
     assert re.search(r"@media print \{[^@]*\.print-toolbar \{ display: none; \}", css)
+
+
+def test_codes_carry_the_configured_public_address(tenant_a, deputy, client_as, settings):
+    """Printed from an office address, the code must still open on a voter's phone."""
+    settings.LVZHI_PUBLIC_BASE_URL = "https://renda.example.cn/"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "10.0.0.8"]
+    response = client_as(tenant_a.user(Role.COMMITTEE_STAFF)).get(
+        print_url(tenant_a, "deputy_card", deputy_id=deputy.pk), HTTP_HOST="10.0.0.8"
+    )
+    path = reverse(
+        "public:deputy",
+        kwargs={"congress_slug": tenant_a.congress.slug, "deputy_token": deputy.public_token},
+    )
+    assert response.context["public_url"] == f"https://renda.example.cn{path}"
+    assert str(qr.qr_svg_inline(f"https://renda.example.cn{path}")) in response.content.decode()
