@@ -244,3 +244,72 @@ class JobRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+
+class CalendarOverride(models.Model):
+    """A congress's own word on one date: a holiday or make-up workday the package does not know
+    yet (the coming year's, before the State Council announces them), or a local day off."""
+
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.CASCADE, related_name="+"
+    )
+    date = models.DateField(_("date"))
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    objects = ScopedManager(congress="congress")
+    history = scoped_history()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "date"], name="calendar_override_unique")
+        ]
+
+    def __str__(self) -> str:
+        kind = _("working day") if self.is_working_day else _("day off")
+        return f"{self.date.isoformat()} {kind}"
+
+
+class Notification(models.Model):
+    """An in-app notice for one person (the bell); other channels are sent from the same record.
+
+    A notice is its own record of what was said to whom and when, so it keeps no history.
+    """
+
+    congress = models.ForeignKey(
+        Congress, verbose_name=_("congress"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.CharField(_("text"), max_length=500, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    # The same reminder is never sent twice: e.g. "message-due-soon:42".
+    dedupe_key = models.CharField(_("key"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = ScopedManager(congress="congress")
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "congress", "read_at"], name="notification_unread_idx")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "user", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_dedupe",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -62,6 +62,50 @@ def receives_at_my_station(membership: Membership | None, deputy) -> bool:
     return deputy.station_links.filter(station_id__in=stations).exists()
 
 
+def _reaches(selector_name: str):
+    """An object rule that asks the same selector the list pages use, so they never disagree."""
+
+    @rules.predicate(name=f"reaches({selector_name})")
+    def predicate(membership: Membership | None, obj) -> bool:
+        from liaison import selectors
+
+        if membership is None or obj is None:
+            return False
+        visible = getattr(selectors, selector_name)(membership=membership)
+        return visible.filter(pk=obj.pk).exists()
+
+    return predicate
+
+
+reaches_message = _reaches("message_visible")
+reaches_reception = _reaches("reception_visible")
+reaches_project = _reaches("project_visible")
+
+
+@rules.predicate
+def leads_the_group(membership: Membership | None, obj) -> bool:
+    """The deputy leads the group (a group, or a project's group)."""
+    from liaison.selectors import deputy_ids_for_user
+
+    if membership is None or obj is None:
+        return False
+    group = getattr(obj, "group", obj)
+    return group.leader_id is not None and group.leader_id in deputy_ids_for_user(
+        user=membership.user
+    )
+
+
+@rules.predicate
+def works_at_the_day_station(membership: Membership | None, day) -> bool:
+    from liaison.selectors import station_ids_for_staff
+
+    return (
+        membership is not None
+        and day is not None
+        and day.station_id in station_ids_for_staff(user=membership.user)
+    )
+
+
 congress_rules = rules.RuleSet()
 # name: predicate. Views and API views name a rule; nothing checks a role directly.
 PERMISSIONS: dict[str, rules.Predicate] = {
@@ -87,6 +131,29 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "liaison.manage_stations": is_committee_staff,
     "liaison.check_station": is_committee_staff | (is_station_staff & works_at_station),
     "liaison.manage_station_standards": is_committee_admin,
+    # Voter messages.
+    "liaison.view_messages": has_role(
+        *STAFF_ROLES, Role.STATION_STAFF, Role.DEPUTY, Role.UNIT_LIAISON
+    ),
+    "liaison.view_message": reaches_message,
+    "liaison.register_visits": is_committee_staff | is_station_staff,
+    "liaison.handle_message": (is_committee_staff | is_station_staff) & reaches_message,
+    "liaison.answer_message": reaches_message,
+    # Reception days.
+    "liaison.view_receptions": has_role(*STAFF_ROLES, Role.LEADER, Role.STATION_STAFF, Role.DEPUTY),
+    "liaison.view_reception": reaches_reception,
+    "liaison.plan_receptions": is_committee_staff | is_station_staff,
+    "liaison.manage_reception": is_committee_staff | (is_station_staff & works_at_the_day_station),
+    # Group projects (为民办实事).
+    "liaison.view_projects": has_role(*STAFF_ROLES, Role.LEADER, Role.DEPUTY),
+    "liaison.view_project": reaches_project,
+    "liaison.claim_projects": is_committee_staff | is_deputy,
+    "liaison.manage_project": is_committee_staff | (is_deputy & leads_the_group),
+    # Notifications, the working-day calendar, handling units.
+    "congress.view_notifications": is_member,
+    "congress.manage_calendar": is_committee_staff,
+    "suggestions.view_units": is_committee_staff,
+    "suggestions.manage_units": is_committee_staff,
 }
 for _name, _predicate in PERMISSIONS.items():
     congress_rules.add_rule(_name, _predicate)

@@ -265,6 +265,10 @@ if SERVER_MODE:
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     SILENCED_SYSTEM_CHECKS.append("security.W021")  # HSTS preload is a per-domain decision
 
+# --- Notifications --------------------------------------------------------------------------
+# Channels besides the in-app bell, as dotted paths to NotificationChannel classes.
+LVZHI_NOTIFICATION_CHANNELS = env_list("LVZHI_NOTIFICATION_CHANNELS", [])
+
 # --- Jobs (Celery) --------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

@@ -25,12 +25,16 @@ from liaison.models import (
     DeputyGroup,
     GroupKind,
     GroupMembership,
+    GroupProject,
     LiaisonStation,
+    ReceptionDay,
+    ReceptionDuty,
     StationDeputy,
     StationKind,
     StationStaff,
     StationStandard,
     StationStandardCheck,
+    VoterMessage,
 )
 
 # Highest level first: the order a group's members are listed in, after the leader.
@@ -293,3 +297,75 @@ def station_serving_deputies(*, station: LiaisonStation) -> list[Deputy]:
         .select_related("deputy")
         .order_by("deputy__name_pinyin", "deputy__pk")
     ]
+
+
+# --- Who reaches what: one definition used by the permission rules and by the list pages. ----
+
+
+def deputy_ids_for_user(*, user: User) -> set[int]:
+    """The roster entries linked to a deputy's account in the active congress."""
+    return set(Deputy.objects.filter(user=user).values_list("pk", flat=True))
+
+
+def unit_ids_for_user(*, user: User) -> set[int]:
+    from suggestions.models import UnitLiaison
+
+    return set(UnitLiaison.objects.filter(user=user).values_list("unit_id", flat=True))
+
+
+def message_visible(*, membership: Membership) -> QuerySet[VoterMessage]:
+    """The voter messages a member may read.
+
+    Committee staff: all. Station staff: those at their stations, or to a deputy who receives
+    there. A deputy: those to them or forwarded to them. A unit liaison: those forwarded to their
+    unit. Others: none.
+    """
+    messages = VoterMessage.objects.all()
+    role = membership.role
+    if role in (Role.COMMITTEE_ADMIN, Role.COMMITTEE_STAFF):
+        return messages
+    user = membership.user
+    if role == Role.STATION_STAFF:
+        stations = station_ids_for_staff(user=user)
+        deputies = StationDeputy.objects.filter(station_id__in=stations).values("deputy_id")
+        return messages.filter(Q(station_id__in=stations) | Q(deputy_id__in=deputies))
+    if role == Role.DEPUTY:
+        mine = deputy_ids_for_user(user=user)
+        return messages.filter(Q(deputy_id__in=mine) | Q(forwarded_to_deputy_id__in=mine))
+    if role == Role.UNIT_LIAISON:
+        return messages.filter(forwarded_to_unit_id__in=unit_ids_for_user(user=user))
+    return messages.none()
+
+
+def reception_visible(*, membership: Membership) -> QuerySet[ReceptionDay]:
+    """Reception days a member may read: staff and leaders all; station staff their stations';
+    a deputy those they are on duty for."""
+    days = ReceptionDay.objects.all()
+    role = membership.role
+    if role in (Role.COMMITTEE_ADMIN, Role.COMMITTEE_STAFF, Role.LEADER):
+        return days
+    if role == Role.STATION_STAFF:
+        return days.filter(station_id__in=station_ids_for_staff(user=membership.user))
+    if role == Role.DEPUTY:
+        mine = deputy_ids_for_user(user=membership.user)
+        return days.filter(
+            Exists(ReceptionDuty.objects.filter(reception_day=OuterRef("pk"), deputy_id__in=mine))
+        )
+    return days.none()
+
+
+def project_visible(*, membership: Membership) -> QuerySet[GroupProject]:
+    """Group projects a member may read: staff and leaders all; a deputy their groups'."""
+    projects = GroupProject.objects.all()
+    role = membership.role
+    if role in (Role.COMMITTEE_ADMIN, Role.COMMITTEE_STAFF, Role.LEADER):
+        return projects
+    if role == Role.DEPUTY:
+        mine = deputy_ids_for_user(user=membership.user)
+        groups = GroupMembership.objects.filter(deputy_id__in=mine).values("group_id")
+        return projects.filter(group_id__in=groups)
+    return projects.none()
+
+
+def groups_led_by(*, user: User) -> QuerySet[DeputyGroup]:
+    return DeputyGroup.objects.filter(leader_id__in=deputy_ids_for_user(user=user))

@@ -1,6 +1,9 @@
 """Factories for tests: realistic Chinese names, unique usernames and phones."""
 
+from datetime import date
+
 import factory
+from django.utils import timezone
 from faker import Faker
 
 from congress.models import Congress, CongressLevel, JobRun, Membership, Role, User
@@ -116,3 +119,87 @@ class StationStaffFactory(factory.django.DjangoModelFactory):
     congress = factory.SelfAttribute("station.congress")
     station = factory.SubFactory(LiaisonStationFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class HandlingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "suggestions.HandlingUnit"
+
+    congress = factory.SubFactory(CongressFactory)
+    name = factory.Sequence(lambda n: f"第{n}承办局")
+    kind = "department"
+
+
+class VoterMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "liaison.VoterMessage"
+
+    congress = factory.SubFactory(CongressFactory)
+    source = "deputy_page"
+    deputy = factory.SubFactory(DeputyFactory, congress=factory.SelfAttribute("..congress"))
+    topic = "urban"
+    text = "小区门口的路灯坏了两个月，晚上出行很不方便。"
+    voter_name = "李大爷"
+    consented_at = factory.LazyFunction(lambda: timezone.now())
+    due_on = factory.LazyFunction(lambda: date.today())
+
+
+class ReceptionDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "liaison.ReceptionDay"
+
+    congress = factory.SubFactory(CongressFactory)
+    station = factory.SubFactory(
+        LiaisonStationFactory, congress=factory.SelfAttribute("..congress")
+    )
+    date = factory.LazyFunction(lambda: date.today())
+    start_time = "09:00"
+    end_time = "11:30"
+    topic = "听取群众意见"
+
+
+class ReceptionDutyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "liaison.ReceptionDuty"
+
+    congress = factory.SelfAttribute("reception_day.congress")
+    reception_day = factory.SubFactory(ReceptionDayFactory)
+    deputy = factory.SubFactory(DeputyFactory, congress=factory.SelfAttribute("..congress"))
+
+
+class ReceptionScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "liaison.ReceptionSchedule"
+
+    congress = factory.SubFactory(CongressFactory)
+    station = factory.SubFactory(
+        LiaisonStationFactory, congress=factory.SelfAttribute("..congress")
+    )
+    rule = "weekday_of_month"
+    week_of_month = 1
+    weekday = 1
+    start_time = "09:00"
+    end_time = "11:30"
+    starts_on = factory.LazyFunction(lambda: date.today())
+
+
+class GroupProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "liaison.GroupProject"
+
+    congress = factory.SubFactory(CongressFactory)
+    group = factory.SubFactory(DeputyGroupFactory, congress=factory.SelfAttribute("..congress"))
+    year = factory.LazyFunction(lambda: date.today().year)
+    title = factory.Sequence(lambda n: f"老旧小区改造第{n}期")
+    goal = "完成小区雨污分流和路面硬化"
+    claimed_on = factory.LazyFunction(lambda: date.today())
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "congress.Notification"
+
+    congress = factory.SubFactory(CongressFactory)
+    user = factory.SubFactory(UserFactory)
+    kind = "message"
+    title = "您有一条新的选民留言"

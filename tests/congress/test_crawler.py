@@ -55,13 +55,23 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
     Where ownership matters, `owner` is linked to the objects: the deputy is the owner's own
     profile, and a station staff owner works at the station the deputy receives at.
     """
+    from datetime import date
+
+    from congress.models import CalendarOverride
     from deputies.models import RosterImport
-    from liaison.models import StationStandard
+    from liaison.models import ReceptionDuty, StationStandard
+    from suggestions.models import UnitLiaison
     from tests.factories import (
         DeputyFactory,
         GroupMembershipFactory,
+        GroupProjectFactory,
+        HandlingUnitFactory,
+        NotificationFactory,
+        ReceptionDayFactory,
+        ReceptionScheduleFactory,
         StationDeputyFactory,
         StationStaffFactory,
+        VoterMessageFactory,
     )
 
     with scopes_disabled():  # test setup
@@ -75,6 +85,24 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
         roster_import = RosterImport.objects.create(
             congress=congress, file_name="名册.xlsx", created_by=owner
         )
+        unit = HandlingUnitFactory(congress=congress)
+        if owner is not None:
+            UnitLiaison.objects.create(congress=congress, unit=unit, user=owner)
+        # Reaches every role's owner: to their deputy, at their station, forwarded to their unit.
+        message = VoterMessageFactory(
+            congress=congress, deputy=deputy, station=station, forwarded_to_unit=unit
+        )
+        reception = ReceptionDayFactory(congress=congress, station=station)
+        ReceptionDuty.objects.create(congress=congress, reception_day=reception, deputy=deputy)
+        group.leader = deputy
+        group.save()
+        project = GroupProjectFactory(congress=congress, group=group)
+        notification = NotificationFactory(
+            congress=congress, user=owner or deputy.user or tenant.members[Role.DEPUTY].user
+        )
+        override = CalendarOverride.objects.create(
+            congress=congress, date=date(2027, 1, 1), is_working_day=False, note="元旦"
+        )
         return {
             "membership_id": tenant.members[Role.DEPUTY].pk,
             "job_run_id": JobRunFactory(congress=congress, created_by=owner).pk,
@@ -85,6 +113,14 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
             "import_id": roster_import.pk,
             "deputy_token": deputy.public_token,
             "station_token": station.public_token,
+            "unit_id": unit.pk,
+            "message_id": message.pk,
+            "tracking_code": message.tracking_code,
+            "reception_id": reception.pk,
+            "schedule_id": ReceptionScheduleFactory(congress=congress, station=station).pk,
+            "project_id": project.pk,
+            "notification_id": notification.pk,
+            "override_id": override.pk,
         }
 
 

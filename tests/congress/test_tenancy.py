@@ -6,14 +6,17 @@ from django.db import models
 from django_scopes import ScopeError, scope, scopes_disabled
 
 from congress.history import AuditedHistoricalModel
-from congress.models import Congress, JobRun, Membership, Role
+from congress.models import Congress, JobRun, Membership, Notification, Role
 from deputies.models import DeputyStatusChange
+from liaison.models import VoterMessageEvent
 from tests.factories import JobRunFactory
 
 # Tenant models that keep no history table, with the reason.
 NOT_AUDITED = {
     JobRun: "a job run is itself the record of who started what and when",
     DeputyStatusChange: "rows are only ever added: the table is its own history",
+    Notification: "a notice is itself the record of what was said to whom and when",
+    VoterMessageEvent: "rows are only ever added: the table is its own history",
 }
 
 

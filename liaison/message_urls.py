@@ -1,0 +1,5 @@
+"""Voter message pages for members, under /c/<congress_slug>/messages/."""
+
+app_name = "messages"
+
+urlpatterns: list = []

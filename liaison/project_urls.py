@@ -1,0 +1,5 @@
+"""Group projects, under /c/<congress_slug>/projects/."""
+
+app_name = "projects"
+
+urlpatterns: list = []

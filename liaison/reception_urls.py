@@ -1,0 +1,5 @@
+"""Reception days, under /c/<congress_slug>/receptions/."""
+
+app_name = "receptions"
+
+urlpatterns: list = []
