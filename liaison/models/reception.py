@@ -46,11 +46,11 @@ class ReceptionSchedule(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
-    start_time = models.TimeField(_("from"))
-    end_time = models.TimeField(_("until"))
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
     starts_on = models.DateField(_("first date"))
     ends_on = models.DateField(_("last date"), null=True, blank=True)
-    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    topic = models.CharField(_("reception topic"), max_length=200, blank=True)
     deputies = models.ManyToManyField(
         Deputy, through="ScheduleDeputy", related_name="+", verbose_name=_("deputies on duty")
     )
@@ -108,21 +108,21 @@ class ReceptionDay(models.Model):
     )
     schedule = models.ForeignKey(
         ReceptionSchedule,
-        verbose_name=_("schedule"),
+        verbose_name=_("repeating schedule"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="days",
     )
     date = models.DateField(_("date"))
-    start_time = models.TimeField(_("from"))
-    end_time = models.TimeField(_("until"))
-    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"))
+    topic = models.CharField(_("reception topic"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ReceptionStatus.choices, default=ReceptionStatus.PLANNED
     )
     visitor_count = models.PositiveIntegerField(_("voters received"), default=0)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("what was discussed"), blank=True)
     deputies = models.ManyToManyField(
         Deputy, through="ReceptionDuty", related_name="reception_days", verbose_name=_("deputies")
     )
