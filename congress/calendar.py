@@ -85,6 +85,15 @@ def working_days_between(start: date, end: date) -> int:
 NEXT_YEAR_MATTERS_FROM_MONTH = 10
 
 
+def days_off(dates) -> set[date]:
+    """The dates among `dates` that are not working days, with one query for the overrides."""
+    dates = set(dates)
+    if not dates:
+        return set()
+    overrides = _overrides(min(dates), max(dates))
+    return {day for day in dates if not _is_working_day(day, overrides)}
+
+
 def unannounced_years(today: date) -> list[int]:
     """Years deadlines may fall in now (this year; the next one from October) for which the
     package has no data and the congress no overrides: staff are told to add the holidays."""
