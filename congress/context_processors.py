@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from congress.notifications import unread_count
 from congress.permissions import membership_can
 
 # (permission, url name, label): a link shows only when the member's role has the permission.
 NAVIGATION = [
     ("congress.view_home", "congress:home", _("Home")),
+    ("liaison.view_messages", "messages:list", _("Voter messages")),
+    ("liaison.view_receptions", "receptions:list", _("Reception days")),
+    ("liaison.view_projects", "projects:list", _("Group projects")),
     ("deputies.view_roster", "deputies:list", _("Roster")),
     ("liaison.view_groups", "liaison:group_list", _("Deputy groups")),
     ("liaison.view_stations", "liaison:station_list", _("Liaison stations")),
+    ("suggestions.view_units", "units:list", _("Handling units")),
     ("congress.view_members", "congress:member_list", _("Members")),
     ("congress.view_audit_log", "congress:audit_log", _("Audit log")),
     ("congress.view_jobs", "congress:job_list", _("Background jobs")),
+    ("congress.manage_calendar", "calendar:index", _("Working-day calendar")),
     ("congress.change_settings", "congress:settings", _("Settings")),
 ]
 
@@ -37,4 +45,20 @@ def congress_navigation(request) -> dict:
     ]
     # A single link (a deputy's home) is not worth a row of a phone screen.
     navigation = items if len(items) > 1 else []
-    return {"congress": congress, "membership": membership, "navigation": navigation}
+    return {
+        "congress": congress,
+        "membership": membership,
+        "navigation": navigation,
+        # Lazy: one COUNT when the bell is drawn, nothing for a page that draws no bell.
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user=request.user)),
+        "calendar_warning_years": SimpleLazyObject(lambda: _calendar_warning_years(membership)),
+    }
+
+
+def _calendar_warning_years(membership) -> str:
+    """The years ("2027", or "2026、2027") staff must still enter holidays for; empty if none."""
+    from congress.calendar import unannounced_years
+
+    if not membership_can(membership, "congress.manage_calendar"):
+        return ""
+    return "、".join(str(year) for year in unannounced_years(timezone.localdate()))

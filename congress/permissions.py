@@ -137,6 +137,7 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     ),
     "liaison.view_message": reaches_message,
     "liaison.register_visits": is_committee_staff | is_station_staff,
+    "liaison.handle_messages": is_committee_staff | is_station_staff,
     "liaison.handle_message": (is_committee_staff | is_station_staff) & reaches_message,
     "liaison.answer_message": reaches_message,
     # Reception days.

@@ -14,4 +14,14 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=20),
         "args": ("congress.tasks.prune_job_runs",),
     },
+    "extend-reception-schedules": {
+        "task": "congress.tasks.run_for_each_congress",
+        "schedule": crontab(hour=2, minute=30),
+        "args": ("liaison.reception_tasks.extend_reception_schedules",),
+    },
+    "daily-reminders": {
+        "task": "congress.tasks.run_for_each_congress",
+        "schedule": crontab(hour=8, minute=0),
+        "args": ("liaison.reminders.send_daily_reminders",),
+    },
 }

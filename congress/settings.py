@@ -331,6 +331,8 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "congress.models.JobStatus",
         "GroupKindEnum": "liaison.models.GroupKind",
         "StationKindEnum": "liaison.models.StationKind",
+        "MessageTopicEnum": "liaison.models.MessageTopic",
+        "ForwardTargetEnum": "liaison.models.ForwardTarget",
     },
 }
 

@@ -19,6 +19,7 @@ from congress.forms import CongressSettingsForm, LoginForm, MemberChangeForm, Me
 from congress.models import Role
 from congress.permissions import STAFF_ROLES
 from deputies import selectors as deputy_selectors
+from liaison.reception_selectors import next_reception_for_deputy_user
 
 HOME_TEMPLATES = {
     Role.COMMITTEE_ADMIN: "congress/home_staff.html",
@@ -65,6 +66,7 @@ def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
         if deputy is not None:
             context["deputy"] = deputy
             context.update(deputy_selectors.deputy_profile(deputy=deputy))
+            context["next_reception"] = next_reception_for_deputy_user(request.user)
     return render(request, template, context)
 
 

@@ -228,6 +228,11 @@ def seed() -> None:
             continue
         with scope(congress=congress):
             _seed_congress(congress, plan, random.Random(f"liaison-{slug}"))
+    # Reception days, projects and voter messages hang on the groups and stations above.
+    from liaison import demo_messages, demo_work
+
+    demo_work.seed()
+    demo_messages.seed()
 
 
 def _seed_congress(congress: Congress, plan: DemoPlan, rng: random.Random) -> None:

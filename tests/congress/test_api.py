@@ -37,7 +37,15 @@ def test_obtain_a_token_and_use_it(tenant_a, client):
     assert data["role"] == "deputy"
     assert data["role_display"] == "人大代表"
     assert data["congress"]["slug"] == tenant_a.congress.slug
-    assert data["permissions"] == ["congress.view_home", "deputies.view_own_profile"]
+    assert data["permissions"] == [
+        "congress.view_home",
+        "congress.view_notifications",
+        "deputies.view_own_profile",
+        "liaison.claim_projects",
+        "liaison.view_messages",
+        "liaison.view_projects",
+        "liaison.view_receptions",
+    ]
 
 
 def test_a_wrong_password_gets_no_token(tenant_a, client):

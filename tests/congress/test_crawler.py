@@ -59,7 +59,13 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
 
     from congress.models import CalendarOverride
     from deputies.models import RosterImport
-    from liaison.models import ReceptionDuty, StationStandard
+    from liaison.models import (
+        ProgressPhoto,
+        ProjectProgress,
+        ReceptionDuty,
+        StationStandard,
+        VoterMessagePhoto,
+    )
     from suggestions.models import UnitLiaison
     from tests.factories import (
         DeputyFactory,
@@ -97,6 +103,16 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
         group.leader = deputy
         group.save()
         project = GroupProjectFactory(congress=congress, group=group)
+        progress = ProjectProgress.objects.create(
+            congress=congress, project=project, date=date.today(), text="开工"
+        )
+        # The photo views answer a missing file with a placeholder, so no real file is needed.
+        progress_photo = ProgressPhoto.objects.create(
+            congress=congress, progress=progress, image="projects/missing.jpg"
+        )
+        message_photo = VoterMessagePhoto.objects.create(
+            congress=congress, message=message, image="messages/missing.jpg"
+        )
         notification = NotificationFactory(
             congress=congress, user=owner or deputy.user or tenant.members[Role.DEPUTY].user
         )
@@ -121,6 +137,8 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
             "project_id": project.pk,
             "notification_id": notification.pk,
             "override_id": override.pk,
+            "progress_photo_id": progress_photo.pk,
+            "photo_id": message_photo.pk,
         }
 
 

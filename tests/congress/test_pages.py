@@ -33,7 +33,11 @@ def test_each_role_has_its_own_home(role, tenant_a, client_as):
     [
         (Role.COMMITTEE_ADMIN, ["人员与角色", "操作记录", "后台任务", "设置"], []),
         (Role.COMMITTEE_STAFF, ["人员与角色", "操作记录", "后台任务"], ["/settings/"]),
-        (Role.DEPUTY, [], ["/members/", "/audit/", "/jobs/", "/settings/"]),
+        (
+            Role.DEPUTY,
+            ["选民留言", "接待日", "为民办实事"],
+            ["/members/", "/audit/", "/jobs/", "/settings/", "/deputies/"],
+        ),
         (Role.LEADER, ["代表名册", "代表小组", "联络站点"], ["/members/", "/audit/", "/settings/"]),
     ],
 )

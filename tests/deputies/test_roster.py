@@ -362,3 +362,23 @@ def test_the_term_must_be_a_real_congress_number(staff, tenant_a, term):
     response = staff.post(url(tenant_a, "new/"), valid_form(term=term))
     assert response.status_code == 200
     assert "term" in response.context["form"].errors
+
+
+def test_a_deputy_sees_their_next_reception_day_on_the_phone_home(tenant_a, client_as):
+    import time_machine
+
+    from tests.factories import ReceptionDutyFactory
+
+    deputy_user = tenant_a.user(Role.DEPUTY)
+    with time_machine.travel("2026-11-21 09:00 +0800", tick=False):
+        with scopes_disabled():  # test setup
+            deputy = DeputyFactory(congress=tenant_a.congress, user=deputy_user)
+            ReceptionDutyFactory(
+                reception_day__congress=tenant_a.congress,
+                reception_day__date=date(2026, 12, 1),
+                reception_day__station__name="真武山街道人大代表之家",
+                deputy=deputy,
+            )
+        body = client_as(deputy_user).get(f"/c/{tenant_a.congress.slug}/").content.decode()
+    assert "真武山街道人大代表之家" in body
+    assert "2026年12月1日" in body
