@@ -81,6 +81,7 @@ def working_days_between(start: date, end: date) -> int:
     )
 
 
+MIN_DAYS_OFF_FOR_A_NOTICE = 5
 # From October, three-month reply deadlines reach into the next year.
 NEXT_YEAR_MATTERS_FROM_MONTH = 10
 
@@ -104,6 +105,9 @@ def unannounced_years(today: date) -> list[int]:
     for year in candidates:
         if is_known_year(year):
             continue
-        if not CalendarOverride.objects.filter(date__year=year).exists():
+        # One local day off is not a year's holiday notice (New Year, Spring Festival, Qingming,
+        # Labour Day, Dragon Boat, Mid-Autumn and National Day make far more than a handful).
+        days_off = CalendarOverride.objects.filter(date__year=year, is_working_day=False)
+        if days_off.count() < MIN_DAYS_OFF_FOR_A_NOTICE:
             years.append(year)
     return years

@@ -141,8 +141,10 @@ def _tracked(history_model) -> list[models.Field]:
 
 
 def _request_address() -> str | None:
+    from congress.net import client_address
+
     request = getattr(HistoricalRecords.context, "request", None)
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+    return (client_address(request) or None) if request is not None else None
 
 
 @receiver(pre_create_historical_record)

@@ -57,6 +57,10 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", [] if SERVER_MODE else ["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# How many reverse proxies stand in front of the web server (they append to X-Forwarded-For);
+# 0 trusts nothing but the connection's own address.
+LVZHI_TRUSTED_PROXIES = env_int("LVZHI_TRUSTED_PROXIES", 0)
+AXES_IPWARE_PROXY_COUNT = LVZHI_TRUSTED_PROXIES
 # The address printed in QR codes (e.g. https://renda.example.cn); empty: the request's own.
 LVZHI_PUBLIC_BASE_URL = os.environ.get("LVZHI_PUBLIC_BASE_URL", "")
 

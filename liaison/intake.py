@@ -43,6 +43,9 @@ STATION_DAILY_LIMIT = 60
 # The arithmetic question appears from a device's second message of the day, and for everybody
 # once the deputy or station has had this many messages today.
 CAPTCHA_FROM_DEVICE_MESSAGES = 1
+# Per network address and day, across devices: a village office or a family may share one address,
+# so the cap is well above a device's, but a robot that drops its cookie meets it soon.
+NETWORK_DAILY_LIMIT = 20
 CAPTCHA_FROM_RECIPIENT_MESSAGES = 10
 
 MAX_TEXT_LENGTH = 2000
@@ -104,8 +107,19 @@ def sent_today(
 
 
 def captcha_required(
-    *, device: str, deputy: Deputy | None = None, station: LiaisonStation | None = None
+    *,
+    device: str,
+    deputy: Deputy | None = None,
+    station: LiaisonStation | None = None,
+    unknown_device: bool = False,
 ) -> bool:
+    """Whether the sender must answer the question first.
+
+    `unknown_device`: a message sent without the cookie every phone got with the form. Only a
+    program does that (to look like a new device each time), so it always gets the question.
+    """
+    if unknown_device:
+        return True
     counts = sent_today(device=device, deputy=deputy, station=station)
     return (
         counts.device >= CAPTCHA_FROM_DEVICE_MESSAGES
@@ -189,6 +203,7 @@ def voter_message_submit(
     topic: str,
     text: str,
     device: str,
+    network: str = "",
     deputy: Deputy | None = None,
     station: LiaisonStation | None = None,
     voter_name: str = "",
@@ -226,6 +241,15 @@ def voter_message_submit(
         if not station.is_active:
             raise DomainError(_("This station is no longer open."))
     _check_limits(device=device, deputy=deputy, station=station)
+    network_key = _network_key(congress, network)
+    if network and cache.get(network_key, 0) >= NETWORK_DAILY_LIMIT:
+        raise DomainError(
+            _(
+                "Many messages have come from your network today. Please send yours tomorrow, "
+                "or bring it to a liaison station. What you wrote is still here."
+            ),
+            code="rate_limited",
+        )
 
     now = timezone.now()
     message = VoterMessage(
@@ -259,7 +283,22 @@ def voter_message_submit(
         at=now,
     )
     _notify_new(congress=congress, message=message)
+    if network:
+        _count_for_network(network_key)
     return message
+
+
+def _network_key(congress: Congress, network: str) -> str:
+    return f"lvzhi:sent:network:{congress.pk}:{network}:{timezone.localdate().isoformat()}"
+
+
+def _count_for_network(key: str) -> None:
+    # add() then incr(): the first message of the day creates the counter for a day and a bit.
+    if not cache.add(key, 1, timeout=60 * 60 * 26):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=60 * 60 * 26)
 
 
 # --- Rating -----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from congress.calendar import add_working_days
 from congress.errors import DomainError
 from congress.images import MAX_UPLOAD_BYTES
+from congress.net import client_address
 from deputies.models import Deputy, DeputyStatus
 from liaison import captcha, intake
 from liaison.intake_forms import PHOTO_FIELDS, RatingForm, TrackingCodeForm, VoterMessageForm
@@ -77,7 +78,7 @@ def public_form(view):
 
 
 def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 def _device_cookie(request: HttpRequest) -> tuple[str, bool]:
@@ -231,7 +232,9 @@ def _message_page(request: HttpRequest, recipient: Recipient) -> HttpResponse:
             request.POST,
             request.FILES,
             congress_id=congress.pk,
-            captcha_required=intake.captcha_required(device=device, deputy=deputy, station=station),
+            captcha_required=intake.captcha_required(
+                device=device, deputy=deputy, station=station, unknown_device=new_cookie
+            ),
         )
         if form.is_robot():
             # A robot filled the hidden field: it is told "sent", and nothing is kept.
@@ -268,6 +271,7 @@ def _message_page(request: HttpRequest, recipient: Recipient) -> HttpResponse:
                     voter_phone=form.cleaned_data["voter_phone"],
                     photos=form.photos(),
                     device=device,
+                    network=intake.network_hash(address=_address(request)),
                 )
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -277,14 +281,24 @@ def _message_page(request: HttpRequest, recipient: Recipient) -> HttpResponse:
                     request, recipient, code=message.tracking_code, due_on=message.due_on
                 )
                 return _keep_device_cookie(response, cookie, new_cookie)
-    response = _render_form(request, form, recipient, device, photos_lost, status)
+    unknown_device = request.method == "POST" and new_cookie
+    response = _render_form(
+        request, form, recipient, device, photos_lost, status, unknown_device=unknown_device
+    )
     return _keep_device_cookie(response, cookie, new_cookie)
 
 
-def _render_form(request, form, recipient: Recipient, device, photos_lost, status) -> HttpResponse:
+def _render_form(
+    request, form, recipient: Recipient, device, photos_lost, status, *, unknown_device=False
+) -> HttpResponse:
     congress = request.congress
     challenge = None
-    if intake.captcha_required(device=device, deputy=recipient.deputy, station=recipient.station):
+    if intake.captcha_required(
+        device=device,
+        deputy=recipient.deputy,
+        station=recipient.station,
+        unknown_device=unknown_device,
+    ):
         challenge = captcha.captcha_new(congress_id=congress.pk)
     if form.is_bound:
         # An answer belongs to the picture it solved; a new picture starts with an empty box.

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 
 from congress.api import CongressAPIView
 from congress.permissions import membership_can
-from deputies.models import Deputy
 from liaison import message_selectors as selectors
 from liaison import message_services as services
 from liaison.message_serializers import (
@@ -23,7 +22,7 @@ from liaison.message_serializers import (
     NoteInputSerializer,
     VisitInputSerializer,
 )
-from liaison.models import LiaisonStation, MessageStatus, MessageTopic, VoterMessage
+from liaison.models import MessageStatus, MessageTopic, VoterMessage
 from suggestions.models import HandlingUnit
 
 
@@ -47,6 +46,12 @@ class MessageListView(CongressAPIView, generics.ListAPIView):
     required_permission = "liaison.view_messages"
     serializer_class = MessageSerializer
     filterset_class = MessageFilter
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "shows_code": membership_can(self.membership, "liaison.register_visits"),
+        }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no congress, no scope
@@ -90,6 +95,7 @@ class MessageViewMixin:
             "shows_contact": selectors.shows_voter_contact(
                 membership=self.membership, message=message
             ),
+            "shows_code": membership_can(self.membership, "liaison.register_visits"),
         }
         return Response(
             MessageDetailSerializer(message, context=context).data,
@@ -208,11 +214,18 @@ class VisitCreateView(MessageViewMixin, CongressAPIView):
         serializer = VisitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        # The same choices as the web form: station staff only their stations and deputies.
         data["station"] = _found(
-            LiaisonStation.objects.all(), data["station"], "station", _("No such station.")
+            selectors.stations_for_visits(membership=self.membership),
+            data["station"],
+            "station",
+            _("No such station."),
         )
         data["deputy"] = _found(
-            Deputy.objects.all(), data.get("deputy"), "deputy", _("No such deputy.")
+            selectors.deputies_for_member(membership=self.membership),
+            data.get("deputy"),
+            "deputy",
+            _("No such deputy."),
         )
         message = services.voter_message_register_visit(
             actor=request.user, congress=self.congress, **data

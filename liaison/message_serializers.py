@@ -38,6 +38,7 @@ class MessageSerializer(serializers.ModelSerializer):
     forwarded_to_deputy = NamedSerializer(read_only=True, allow_null=True)
     forwarded_to_unit = NamedSerializer(read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
+    tracking_code = serializers.SerializerMethodField()
 
     class Meta:
         model = VoterMessage
@@ -60,6 +61,11 @@ class MessageSerializer(serializers.ModelSerializer):
             "is_overdue",
             "answered_at",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_tracking_code(self, message: VoterMessage) -> str | None:
+        # The code lets its holder rate the answer: only the staff who hand it to the voter see it.
+        return message.tracking_code if self.context.get("shows_code") else None
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_overdue(self, message: VoterMessage) -> bool:

@@ -52,7 +52,8 @@ def _locked(message: VoterMessage) -> VoterMessage:
     """The message as it is now, locked until the transaction ends (a no-op lock on SQLite,
     whose IMMEDIATE transactions already serialise writers)."""
     return (
-        VoterMessage.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the joins (deputy, station).
+        VoterMessage.objects.select_for_update(of=("self",))
         .select_related("congress", "deputy", "station")
         .get(pk=message.pk)
     )

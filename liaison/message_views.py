@@ -171,6 +171,8 @@ def _detail(request: HttpRequest, message: VoterMessage, *, status: int = 200, *
         "overdue": message.is_overdue(),
         "answered_in_time": selectors.answered_in_time(message),
         "shows_contact": selectors.shows_voter_contact(membership=membership, message=message),
+        # The code lets its holder rate the answer: only the staff who hand it out see it.
+        "shows_code": membership_can(membership, "liaison.register_visits"),
         "events": selectors.message_timeline(message=message),
         "photos": selectors.message_photos(message=message),
         "is_deputy": membership.role == Role.DEPUTY,

@@ -22,7 +22,16 @@ MAX_BUDGET = Decimal("99999999.99")
 CLOSED = (ProjectStatus.DONE, ProjectStatus.DROPPED)
 
 
+def _lock(project: GroupProject) -> None:
+    """Re-read the status under a row lock: of two people acting at once, the second sees the
+    first one's change (a project closed meanwhile) instead of overwriting it."""
+    project.status = (
+        GroupProject.objects.select_for_update().values_list("status", flat=True).get(pk=project.pk)
+    )
+
+
 def _check_open(project: GroupProject) -> None:
+    _lock(project)
     if project.status in CLOSED:
         raise DomainError(_("The project is closed: it can no longer be changed."))
 
@@ -94,7 +103,7 @@ def project_update(*, actor: User, project: GroupProject, **fields) -> GroupProj
         setattr(project, name, value)
     _check_fields(project)
     project._history_user = actor
-    project.save()
+    project.save(update_fields=list(fields))
     return project
 
 
@@ -149,7 +158,7 @@ def project_progress_add(
     if project.status == ProjectStatus.CLAIMED:
         project.status = ProjectStatus.IN_PROGRESS
         project._history_user = actor
-        project.save()
+        project.save(update_fields=["status"])
     return progress
 
 

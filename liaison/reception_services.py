@@ -281,6 +281,14 @@ def reception_day_create(
 
 
 @transaction.atomic
+def _lock_day(day: ReceptionDay) -> None:
+    """Re-read the day's status under a row lock, so that a day cancelled meanwhile is seen."""
+    day.status = (
+        ReceptionDay.objects.select_for_update().values_list("status", flat=True).get(pk=day.pk)
+    )
+
+
+@transaction.atomic
 def reception_day_update(
     *,
     actor: User,
@@ -292,6 +300,7 @@ def reception_day_update(
     topic: str = "",
 ) -> ReceptionDay:
     """Move a planned day (date, time), change its topic or the deputies on duty."""
+    _lock_day(day)
     if day.status != ReceptionStatus.PLANNED:
         raise DomainError(_("Only a planned reception day can be changed."))
     deputies = _check_deputies(deputies)
@@ -318,6 +327,7 @@ def reception_day_update(
 @transaction.atomic
 def reception_day_cancel(*, actor: User, day: ReceptionDay, reason: str = "") -> ReceptionDay:
     """Cancel a planned day; the reason (if any) is kept as the day's summary."""
+    _lock_day(day)
     if day.status != ReceptionStatus.PLANNED:
         raise DomainError(_("Only a planned reception day can be cancelled."))
     day.status = ReceptionStatus.CANCELLED
@@ -338,6 +348,7 @@ def reception_day_record(
 ) -> ReceptionDay:
     """Record who came (by deputy id), how many voters were received and a summary: the day is
     held. Recording again corrects it; every change keeps who made it and when (history)."""
+    _lock_day(day)
     if day.status == ReceptionStatus.CANCELLED:
         raise DomainError(_("The reception day was cancelled: there is no attendance to record."))
     if day.date > timezone.localdate():
@@ -348,7 +359,7 @@ def reception_day_record(
             field="visitor_count",
         )
     duties = list(
-        ReceptionDuty.objects.select_for_update()
+        ReceptionDuty.objects.select_for_update(of=("self",))
         .filter(reception_day=day)
         .select_related("deputy")
         .order_by("pk")

@@ -189,6 +189,8 @@ def reception_detail(request: HttpRequest, congress_slug: str, reception_id: int
         and day.date <= timezone.localdate(),
         "cancel_form": CancelForm(),
         "show_visits": membership_can(request.membership, "liaison.view_messages"),
+        # Voters' names only for the staff who take the visits down, as on the message pages.
+        "show_voter_names": membership_can(request.membership, "liaison.register_visits"),
         **selectors.reception_day_detail(day=day, membership=request.membership),
     }
     if day.schedule_id:

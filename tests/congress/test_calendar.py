@@ -63,15 +63,24 @@ def test_an_unannounced_year_falls_back_to_weekdays_and_says_so(tenant_a):
         assert unannounced_years(date(2026, 3, 1)) == []
 
 
+def test_a_single_local_day_off_does_not_silence_the_warning(tenant_a):
+    with scopes_disabled():  # test setup
+        CalendarOverride.objects.create(
+            congress=tenant_a.congress, date=date(2027, 3, 9), is_working_day=False, note="区庆"
+        )
+    with tenant_a.scope():
+        assert unannounced_years(date(2026, 11, 21)) == [2027]
+
+
 def test_overrides_fill_an_unannounced_year(tenant_a):
     with scopes_disabled():  # test setup
-        for day in (1, 2, 3):
+        for day in (1, 2, 3, 4, 5):
             CalendarOverride.objects.create(
                 congress=tenant_a.congress, date=date(2027, 1, day), is_working_day=False
             )
     with tenant_a.scope():
         assert not is_working_day(date(2027, 1, 1))
-        assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
+        assert add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 6)
         assert unannounced_years(date(2026, 11, 21)) == []
 
 

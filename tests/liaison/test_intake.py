@@ -880,3 +880,28 @@ def test_script_in_a_message_is_shown_as_text(tenant_a, deputy, client, client_a
         assert "<script>alert(" not in body, name
         assert "<img src=x" not in body, name
         assert "<b>老王</b>" not in body, name
+
+
+def test_a_sender_without_the_device_cookie_must_answer_the_question(tenant_a, deputy):
+    """A program that drops its cookie to look like a new phone each time meets the question."""
+    url = deputy_form_url(tenant_a, deputy)
+    for _attempt in range(5):
+        # A fresh client every time and no visit to the form first: no cookie ever comes back.
+        response = Client().post(url, message_data(text="机器人发来的留言"))
+        assert response.status_code == 200
+        assert response.context["challenge"]
+        assert "captcha_answer" in response.context["form"].errors
+    assert messages_of(tenant_a) == []
+
+
+def test_one_network_address_is_capped_across_devices(tenant_a, deputy, monkeypatch):
+    monkeypatch.setattr(intake, "NETWORK_DAILY_LIMIT", 2)
+    monkeypatch.setattr(intake, "DEPUTY_DAILY_LIMIT", 100)
+    url = deputy_form_url(tenant_a, deputy)
+    # Three phones (each with its own cookie) behind one address.
+    assert send(Client(), url).status_code == 302
+    assert send(Client(), url).status_code == 302
+    refused = send(Client(), url, text="第三部手机的留言")
+    assert refused.status_code == 429
+    assert "第三部手机的留言" in refused.content.decode()
+    assert len(messages_of(tenant_a)) == 2

@@ -40,6 +40,10 @@ def codes(response) -> set[str]:
     return {row["tracking_code"] for row in response.json()["results"]}
 
 
+def ids(response) -> set[int]:
+    return {row["id"] for row in response.json()["results"]}
+
+
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
@@ -52,7 +56,7 @@ def codes(response) -> set[str]:
 def test_each_member_lists_what_they_reach(tenant_a, world, role, expected):
     response = token_client(tenant_a.user(role)).get(api(tenant_a))
     assert response.status_code == 200
-    assert codes(response) == {getattr(world, name).tracking_code for name in expected}
+    assert ids(response) == {getattr(world, name).pk for name in expected}
 
 
 def test_leaders_are_refused(tenant_a, world):
@@ -269,12 +273,9 @@ def test_a_visit_at_another_station_or_without_consent_is_refused(tenant_a, worl
     client = token_client(tenant_a.user(Role.STATION_STAFF))
     payload = {"station": world.village.pk, "topic": "health", "text": "看病难。"}
     elsewhere = post(client, api(tenant_a, "visits/"), {**payload, "consent_confirmed": True})
+    # Another station is not among a station staff member's choices, as in the web form.
     assert elsewhere.status_code == 400
-    assert elsewhere.json() == {
-        "detail": "只能在您所在的联络站登记来访。",
-        "code": "invalid",
-        "field": "station",
-    }
+    assert elsewhere.json() == {"station": ["没有这个联络站。"]}
     no_consent = post(
         client,
         api(tenant_a, "visits/"),

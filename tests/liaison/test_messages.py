@@ -1003,3 +1003,28 @@ def test_the_demo_has_three_months_of_messages_in_every_status(db):
         assert (VoterMessage.objects.count(), VoterMessageEvent.objects.count()) == before
     with scope(congress=Congress.objects.get(slug="shiguai")):
         assert VoterMessage.objects.count() == 15
+
+
+def test_only_staff_who_hand_out_codes_see_them(tenant_a, client_as):
+    """The code lets its holder rate the answer, so a deputy must not see it (nor a unit)."""
+    from django_scopes import scopes_disabled
+
+    from tests.factories import DeputyFactory, VoterMessageFactory
+
+    deputy_user = tenant_a.user(Role.DEPUTY)
+    with scopes_disabled():  # test setup
+        deputy = DeputyFactory(congress=tenant_a.congress, user=deputy_user)
+        message = VoterMessageFactory(congress=tenant_a.congress, deputy=deputy)
+    detail = f"/c/{tenant_a.congress.slug}/messages/{message.pk}/"
+    api = f"/api/v1/c/{tenant_a.congress.slug}/messages/"
+    deputy_client = client_as(deputy_user)
+    assert message.tracking_code not in deputy_client.get(detail).content.decode()
+    assert (
+        message.tracking_code
+        not in deputy_client.get(f"/c/{tenant_a.congress.slug}/messages/").content.decode()
+    )
+    assert deputy_client.get(api).json()["results"][0]["tracking_code"] is None
+    assert deputy_client.get(f"{api}{message.pk}/").json()["tracking_code"] is None
+    staff_client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
+    assert message.tracking_code in staff_client.get(detail).content.decode()
+    assert staff_client.get(api).json()["results"][0]["tracking_code"] == message.tracking_code

@@ -521,3 +521,30 @@ def test_the_filters_answer_htmx_with_the_table_only(tenant_a, groups, staff):
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="project-table">')
     assert "<html" not in body and "隆中街道背街小巷道路硬化" in body
+
+
+def test_an_edit_from_an_out_of_date_copy_cannot_reopen_a_closed_project(tenant_a):
+    """Two people at once: one closes the project while the other still has the old page."""
+    from django_scopes import scopes_disabled
+
+    from congress.errors import DomainError
+    from liaison import project_services
+    from liaison.models import GroupProject, ProjectStatus
+    from tests.factories import GroupProjectFactory
+
+    staff = tenant_a.user(Role.COMMITTEE_STAFF)
+    with scopes_disabled():  # test setup
+        project = GroupProjectFactory(congress=tenant_a.congress)
+    with tenant_a.scope():
+        stale = GroupProject.objects.get(pk=project.pk)
+        project_services.project_close(
+            actor=staff,
+            project=GroupProject.objects.get(pk=project.pk),
+            closed_on=project.claimed_on,
+            outcome="路面已硬化",
+        )
+        with pytest.raises(DomainError):
+            project_services.project_update(actor=staff, project=stale, title="新标题")
+        current = GroupProject.objects.get(pk=project.pk)
+    assert current.status == ProjectStatus.DONE
+    assert current.outcome == "路面已硬化"
