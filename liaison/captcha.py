@@ -31,13 +31,12 @@ def _valid_id(challenge_id: str | None) -> bool:
 
 def captcha_new(*, congress_id: int) -> str:
     """A new question for one form; returns the id the page carries (never the answer)."""
-    # Small numbers and no negative results: the question is for people of every age.
+    # A two-digit number and a one-digit one, never a negative result: easy for people of every
+    # age, while some fifty possible answers make guessing cost a robot many tries.
+    left, right = _random.randint(11, 49), _random.randint(2, 9)
     if _random.random() < 0.5:
-        left, right = _random.randint(2, 9), _random.randint(1, 9)
         question, answer = f"{left} + {right}", left + right
     else:
-        left = _random.randint(6, 19)
-        right = _random.randint(1, min(9, left - 1))
         question, answer = f"{left} - {right}", left - right
     challenge_id = secrets.token_urlsafe(18)
     cache.set(

@@ -38,7 +38,8 @@ def test_a_challenge_keeps_its_answer_on_the_server():
     expected = int(left) + int(right) if operator == "+" else int(left) - int(right)
 
     assert stored(challenge_id)["answer"] == expected
-    assert 1 <= expected <= 18
+    assert 2 <= expected <= 58
+    assert int(right) <= 9 and 11 <= int(left) <= 49  # easy to work out in one's head
 
 
 def test_the_right_answer_passes_once():
