@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from congress.notifications import (
     notification_mark_read,
     safe_link,
 )
+from congress.pages import post_only
 
 PAGE_SIZE = 30
 
@@ -59,13 +60,6 @@ def notification_open(request: HttpRequest, congress_slug: str, notification_id:
         return redirect(link)
     notification.link = ""
     return render(request, "congress/notification_detail.html", {"notification": notification})
-
-
-def post_only(request: HttpRequest) -> HttpResponse | None:
-    """405 for anything but POST, checked after the object is fetched so a foreign id is 404."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None
 
 
 @permission_required("congress.view_notifications")

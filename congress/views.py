@@ -17,6 +17,7 @@ from congress.access import membership_get, permission_required
 from congress.errors import DomainError
 from congress.forms import CongressSettingsForm, LoginForm, MemberChangeForm, MemberCreateForm
 from congress.models import Role
+from congress.pages import form_error
 from congress.permissions import STAFF_ROLES
 from deputies import selectors as deputy_selectors
 from liaison.reception_selectors import next_reception_for_deputy_user
@@ -95,7 +96,7 @@ def member_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
                 actor=request.user, congress=request.congress, **form.cleaned_data
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": membership.user})
             return redirect("congress:member_list", congress_slug=congress_slug)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from congress.access import permission_required
 from congress.errors import DomainError
+from congress.pages import form_error
 from congress.permissions import membership_can
 from deputies import selectors, services
 from deputies.access import deputy_get
@@ -65,7 +66,7 @@ def deputy_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
                 actor=request.user, congress=request.congress, **form.values()
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was added to the roster.") % {"name": deputy})
             return redirect("deputies:detail", congress_slug=congress_slug, deputy_id=deputy.pk)
@@ -81,7 +82,7 @@ def deputy_edit(request: HttpRequest, congress_slug: str, deputy_id: int) -> Htt
         try:
             services.deputy_update(actor=request.user, deputy=deputy, **form.values())
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(request, _("The profile of %(name)s was saved.") % {"name": deputy})
             return redirect("deputies:detail", congress_slug=congress_slug, deputy_id=deputy.pk)
@@ -97,7 +98,7 @@ def deputy_status(request: HttpRequest, congress_slug: str, deputy_id: int) -> H
         try:
             services.deputy_change_status(actor=request.user, deputy=deputy, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -121,7 +122,7 @@ def deputy_account(request: HttpRequest, congress_slug: str, deputy_id: int) -> 
                 actor=request.user, deputy=deputy, password=form.cleaned_data["password"]
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            form_error(form, error)
         else:
             if created:
                 message = _("%(name)s can now sign in with %(username)s.")

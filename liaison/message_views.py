@@ -10,7 +10,7 @@ import mimetypes
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from congress.access import permission_required, require
 from congress.errors import DomainError
 from congress.models import Role
+from congress.pages import form_error, post_only
 from congress.permissions import membership_can
 from liaison import message_selectors as selectors
 from liaison import message_services as services
@@ -58,17 +59,6 @@ def message_get(request: HttpRequest, message_id: int) -> VoterMessage:
     )
     require(request, "liaison.view_message", message)
     return message
-
-
-def _post_only(request: HttpRequest) -> HttpResponse | None:
-    """405 for anything but POST, checked after the message is fetched (a foreign id is 404)."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _fragment(request: HttpRequest, template: str, target: str) -> str:
@@ -212,7 +202,7 @@ def _done(request: HttpRequest, message: VoterMessage, text: str) -> HttpRespons
 @permission_required("liaison.handle_messages")
 def message_forward(request: HttpRequest, congress_slug: str, message_id: int) -> HttpResponse:
     message = message_get(request, message_id)
-    if refused := _post_only(request):
+    if refused := post_only(request):
         return refused
     require(request, "liaison.handle_message", message)
     form = ForwardForm(request.POST, membership=request.membership, auto_id="forward_%s")
@@ -220,7 +210,7 @@ def message_forward(request: HttpRequest, congress_slug: str, message_id: int) -
         try:
             services.voter_message_forward(actor=request.user, message=message, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             return _done(request, message, _("The message was forwarded."))
     return _detail(request, message, forward_form=form, status=400)
@@ -229,7 +219,7 @@ def message_forward(request: HttpRequest, congress_slug: str, message_id: int) -
 @permission_required("liaison.view_messages")
 def message_start(request: HttpRequest, congress_slug: str, message_id: int) -> HttpResponse:
     message = message_get(request, message_id)
-    if refused := _post_only(request):
+    if refused := post_only(request):
         return refused
     require(request, "liaison.answer_message", message)
     form = NoteForm(request.POST, auto_id="start_%s")
@@ -239,7 +229,7 @@ def message_start(request: HttpRequest, congress_slug: str, message_id: int) -> 
                 actor=request.user, message=message, note=form.cleaned_data["note"]
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             return _done(request, message, _("The message is marked as being handled."))
     return _detail(request, message, start_form=form, status=400)
@@ -248,7 +238,7 @@ def message_start(request: HttpRequest, congress_slug: str, message_id: int) -> 
 @permission_required("liaison.view_messages")
 def message_answer(request: HttpRequest, congress_slug: str, message_id: int) -> HttpResponse:
     message = message_get(request, message_id)
-    if refused := _post_only(request):
+    if refused := post_only(request):
         return refused
     require(request, "liaison.answer_message", message)
     form = AnswerForm(request.POST)
@@ -258,7 +248,7 @@ def message_answer(request: HttpRequest, congress_slug: str, message_id: int) ->
                 actor=request.user, message=message, answer=form.cleaned_data["answer"]
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             return _done(
                 request,
@@ -272,7 +262,7 @@ def message_answer(request: HttpRequest, congress_slug: str, message_id: int) ->
 @permission_required("liaison.handle_messages")
 def message_close(request: HttpRequest, congress_slug: str, message_id: int) -> HttpResponse:
     message = message_get(request, message_id)
-    if refused := _post_only(request):
+    if refused := post_only(request):
         return refused
     require(request, "liaison.handle_message", message)
     form = NoteForm(request.POST, auto_id="close_%s")
@@ -282,7 +272,7 @@ def message_close(request: HttpRequest, congress_slug: str, message_id: int) -> 
                 actor=request.user, message=message, note=form.cleaned_data["note"]
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             return _done(request, message, _("The message was closed."))
     return _detail(request, message, close_form=form, status=400)
@@ -311,7 +301,7 @@ def visit_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
                 actor=request.user, congress=request.congress, **data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             if message.status == MessageStatus.CLOSED:
                 text = _("The visit was registered and closed with the answer given on the spot.")

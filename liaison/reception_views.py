@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from congress.access import permission_required, require
 from congress.errors import DomainError
+from congress.pages import form_error
 from congress.permissions import membership_can
 from liaison import reception_selectors as selectors
 from liaison import reception_services as services
@@ -30,10 +31,6 @@ from liaison.reception_forms import (
 PAGE_SIZE = 50
 DEFAULT_START = time(9, 0)
 DEFAULT_END = time(11, 30)
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def reception_get(request: HttpRequest, reception_id: int) -> ReceptionDay:
@@ -168,7 +165,7 @@ def reception_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
                 deputies=form.chosen_deputies(),
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The reception day was planned."))
             return redirect("receptions:detail", congress_slug=congress_slug, reception_id=day.pk)
@@ -231,7 +228,7 @@ def reception_update(request: HttpRequest, congress_slug: str, reception_id: int
                 deputies=form.chosen_deputies(),
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The reception day was changed."))
             return redirect("receptions:detail", congress_slug=congress_slug, reception_id=day.pk)
@@ -289,7 +286,7 @@ def reception_attendance(
                 summary=form.cleaned_data["summary"],
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Attendance was recorded."))
             return redirect("receptions:detail", congress_slug=congress_slug, reception_id=day.pk)
@@ -341,7 +338,7 @@ def schedule_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
                 **form.schedule_fields(),
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -376,7 +373,7 @@ def schedule_update(request: HttpRequest, congress_slug: str, schedule_id: int) 
             )
         except DomainError as error:
             schedule.refresh_from_db()
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("The schedule was saved; its coming days follow it."))
             return redirect(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from congress.access import permission_required, require
 from congress.errors import DomainError
+from congress.pages import first_error, form_error, post_only
 from congress.permissions import membership_can
 from liaison import selectors, services
 from liaison.access import deputy_get, group_get, standard_get, station_get
@@ -28,23 +29,6 @@ from liaison.models import DeputyGroup, GroupKind, StationKind
 
 PAGE_SIZE = 50
 PICKER_LIMIT = 30
-
-
-def post_only(request: HttpRequest) -> HttpResponse | None:
-    """405 for anything but POST, checked after the object is fetched so a foreign id is 404."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _first_error(form) -> str:
-    for errors in form.errors.values():
-        return errors[0]
-    return _("Please check the form.")
 
 
 def _choice(value: str, choices) -> str:
@@ -92,7 +76,7 @@ def group_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
                 actor=request.user, congress=request.congress, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": group.name})
             return redirect("liaison:group_detail", congress_slug=congress_slug, group_id=group.pk)
@@ -109,7 +93,7 @@ def group_update(request: HttpRequest, congress_slug: str, group_id: int) -> Htt
         try:
             services.group_update(actor=request.user, group=group, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was updated.") % {"name": group.name})
             return redirect("liaison:group_detail", congress_slug=congress_slug, group_id=group.pk)
@@ -149,7 +133,7 @@ def _picker(request: HttpRequest, *, group=None, station=None) -> HttpResponse:
                     actor=request.user, station=station, deputies=deputies
                 )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -224,7 +208,7 @@ def group_leader(request: HttpRequest, congress_slug: str, group_id: int) -> Htt
         return refused
     form = LeaderForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         leader = form.cleaned_data["leader"]
         try:
@@ -275,7 +259,7 @@ def station_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
                 actor=request.user, congress=request.congress, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": station.name})
             return redirect(
@@ -294,7 +278,7 @@ def station_update(request: HttpRequest, congress_slug: str, station_id: int) ->
         try:
             services.station_update(actor=request.user, station=station, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was updated.") % {"name": station.name})
             return redirect(
@@ -359,7 +343,7 @@ def station_staff_add(request: HttpRequest, congress_slug: str, station_id: int)
         return refused
     form = StationStaffForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         user = form.cleaned_data["user"]
         try:
@@ -381,7 +365,7 @@ def station_staff_remove(request: HttpRequest, congress_slug: str, station_id: i
         return refused
     form = StationStaffForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         user = form.cleaned_data["user"]
         try:
@@ -412,7 +396,7 @@ def station_checklist(request: HttpRequest, congress_slug: str, station_id: int)
                 actor=request.user, station=station, results=form.results()
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -445,7 +429,7 @@ def standard_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
                 actor=request.user, congress=request.congress, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": standard})
             return redirect("liaison:standard_list", congress_slug=congress_slug)
@@ -465,7 +449,7 @@ def standard_update(request: HttpRequest, congress_slug: str, standard_id: int) 
         try:
             services.station_standard_update(actor=request.user, standard=standard, **fields)
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was updated.") % {"name": standard})
             return redirect("liaison:standard_list", congress_slug=congress_slug)

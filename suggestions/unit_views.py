@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from congress.access import permission_required
 from congress.errors import DomainError
+from congress.pages import first_error, form_error, post_only
 from congress.permissions import membership_can
 from suggestions import unit_selectors as selectors
 from suggestions import unit_services as services
@@ -23,22 +24,6 @@ PAGE_SIZE = 50
 def unit_get(request: HttpRequest, unit_id: int) -> HandlingUnit:
     # The scoped manager limits the lookup to this congress: another congress's id is a 404.
     return get_object_or_404(HandlingUnit.objects.all(), pk=unit_id)
-
-
-def _post_only(request: HttpRequest) -> HttpResponse | None:
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _first_error(form) -> str:
-    for errors in form.errors.values():
-        return errors[0]
-    return _("Please check the form.")
 
 
 @permission_required("suggestions.view_units")
@@ -72,7 +57,7 @@ def unit_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
                 actor=request.user, congress=request.congress, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": unit.name})
             return redirect("units:detail", congress_slug=congress_slug, unit_id=unit.pk)
@@ -90,7 +75,7 @@ def unit_update(request: HttpRequest, congress_slug: str, unit_id: int) -> HttpR
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except DomainError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("%(name)s was updated.") % {"name": unit.name})
             return redirect("units:detail", congress_slug=congress_slug, unit_id=unit.pk)
@@ -114,11 +99,11 @@ def unit_detail(request: HttpRequest, congress_slug: str, unit_id: int) -> HttpR
 
 def _liaison_change(request: HttpRequest, unit_id: int, *, add: bool) -> HttpResponse:
     unit = unit_get(request, unit_id)
-    if refused := _post_only(request):
+    if refused := post_only(request):
         return refused
     form = UnitLiaisonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
     else:
         user = form.cleaned_data["user"]
         try:
