@@ -9,3 +9,18 @@ class DomainError(Exception):
         self.message = message
         self.code = code
         self.field = field
+
+
+def full_clean_or_refuse(instance, **options) -> None:
+    """Run the model's validation; its first problem becomes a DomainError on that field.
+
+    `options` go to `full_clean` (exclude, validate_unique, validate_constraints).
+    """
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        first_field, messages = next(iter(error.message_dict.items()))
+        field = None if first_field == "__all__" else first_field
+        raise DomainError(" ".join(messages), field=field) from error

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from congress.errors import DomainError
+from congress.errors import DomainError, full_clean_or_refuse
 from congress.models import Congress, JobRun, JobStatus, Membership, User
 
 
@@ -94,12 +94,7 @@ def membership_change(
 
 
 def _full_clean(instance, exclude=None) -> None:
-    try:
-        instance.full_clean(exclude=exclude)
-    except ValidationError as error:
-        first_field, messages = next(iter(error.message_dict.items()))
-        field = None if first_field == "__all__" else first_field
-        raise DomainError(" ".join(messages), field=field) from error
+    full_clean_or_refuse(instance, exclude=exclude)
 
 
 def job_run_enqueue(

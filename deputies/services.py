@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from congress.errors import DomainError
+from congress.errors import DomainError, full_clean_or_refuse
 from congress.models import Congress, User
 from deputies.models import Deputy, DeputyStatus, DeputyStatusChange, new_public_token
 
@@ -29,12 +29,7 @@ EDITABLE_FIELDS = (
 
 
 def _full_clean(deputy: Deputy) -> None:
-    try:
-        deputy.full_clean(exclude=["congress", "user"])
-    except ValidationError as error:
-        first_field, messages = next(iter(error.message_dict.items()))
-        field = None if first_field == "__all__" else first_field
-        raise DomainError(" ".join(messages), field=field) from error
+    full_clean_or_refuse(deputy, exclude=["congress", "user"])
 
 
 def _check_phone_free(deputy: Deputy) -> None:

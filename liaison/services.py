@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congress.errors import DomainError
+from congress.errors import DomainError, full_clean_or_refuse
 from congress.models import Congress, Membership, Role, User
 from deputies.models import Deputy, DeputyStatus, new_public_token
 from liaison.models import (
@@ -39,13 +38,10 @@ STANDARD_FIELDS = ("title", "description", "position", "is_active")
 
 
 def _full_clean(instance, exclude: list[str] | None = None) -> None:
-    try:
-        # Uniqueness is checked by the callers, with a message that names the thing.
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        first_field, messages = next(iter(error.message_dict.items()))
-        field = None if first_field == "__all__" else first_field
-        raise DomainError(" ".join(messages), field=field) from error
+    # Uniqueness is checked by the callers, with a message that names the thing.
+    full_clean_or_refuse(
+        instance, exclude=exclude, validate_unique=False, validate_constraints=False
+    )
 
 
 def _check_fields(fields: dict, allowed: Iterable[str]) -> None:

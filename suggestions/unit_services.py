@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from congress.errors import DomainError
+from congress.errors import DomainError, full_clean_or_refuse
 from congress.models import Congress, Membership, Role, User
 from suggestions.models import HandlingUnit, UnitLiaison
 
@@ -22,13 +21,10 @@ def _check_fields(fields: dict, allowed: Iterable[str]) -> None:
 
 
 def _full_clean(unit: HandlingUnit) -> None:
-    try:
-        # The name's uniqueness is checked below, with a message that names the thing.
-        unit.full_clean(exclude=["congress"], validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        first_field, messages = next(iter(error.message_dict.items()))
-        field = None if first_field == "__all__" else first_field
-        raise DomainError(" ".join(messages), field=field) from error
+    # The name's uniqueness is checked below, with a message that names the thing.
+    full_clean_or_refuse(
+        unit, exclude=["congress"], validate_unique=False, validate_constraints=False
+    )
 
 
 def _check_name_free(unit: HandlingUnit) -> None:
