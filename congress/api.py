@@ -33,7 +33,8 @@ def exception_handler(error, context):
         body = {"detail": error.message, "code": error.code}
         if error.field:
             body["field"] = error.field
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        codes = {"forbidden": status.HTTP_403_FORBIDDEN, "conflict": status.HTTP_409_CONFLICT}
+        return Response(body, status=codes.get(error.code, status.HTTP_400_BAD_REQUEST))
     return drf_exception_handler(error, context)
 
 

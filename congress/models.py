@@ -59,6 +59,10 @@ class CongressLevel(models.TextChoices):
     SUBDISTRICT = "subdistrict", _("subdistrict working committee")
 
 
+def default_reminder_days() -> list[int]:
+    return [30, 15, 7, 3]
+
+
 def default_reply_classes() -> list[dict[str, str]]:
     return [
         {"code": "A", "name": "所提问题已经解决或者采纳"},
@@ -114,6 +118,34 @@ class Congress(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
+    motion_min_cosigners = models.PositiveSmallIntegerField(
+        _("co-signers a motion needs"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Deputies besides the leading one who must confirm before a motion is sent."),
+    )
+    co_handling_opinion_months = models.PositiveSmallIntegerField(
+        _("co-handling opinion deadline (months)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_(
+            "Months from assignment within which a co-handling unit gives the lead unit "
+            "its opinion."
+        ),
+    )
+    unit_return_working_days = models.PositiveSmallIntegerField(
+        _("days to return a wrong assignment (working days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    suggestion_reminder_days = models.JSONField(
+        _("reminder days before the due date"),
+        default=default_reminder_days,
+        help_text=_(
+            "Handling units are reminded this many days before a reply is due, "
+            "and when it is overdue."
+        ),
+    )
     reply_classes = models.JSONField(
         _("reply classes"),
         default=default_reply_classes,
@@ -130,6 +162,20 @@ class Congress(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def reply_class_codes(self) -> list[str]:
+        return [item["code"] for item in self.reply_classes]
+
+    @property
+    def solved_reply_class(self) -> str:
+        """The first class means solved or adopted: the A-class rate counts it."""
+        return self.reply_classes[0]["code"]
+
+    @property
+    def follow_up_reply_class(self) -> str:
+        """The second class means being solved: such replies stay on the follow-up list."""
+        return self.reply_classes[1]["code"]
+
     def clean(self) -> None:
         super().clean()
         normal, longest = self.reply_deadline_months, self.reply_deadline_max_months
@@ -142,6 +188,7 @@ class Congress(models.Model):
                 }
             )
         validate_reply_classes(self.reply_classes)
+        validate_reminder_days(self.suggestion_reminder_days)
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A congress cannot be its own parent.")})
 
@@ -160,6 +207,15 @@ def validate_reply_classes(value) -> None:
         if code in codes:
             raise ValidationError({"reply_classes": _("Reply class codes must be unique.")})
         codes.add(code)
+
+
+def validate_reminder_days(value) -> None:
+    message = _("Reminder days must be a list of whole numbers of days between 1 and 180.")
+    if not isinstance(value, list) or len(value) > 10:
+        raise ValidationError({"suggestion_reminder_days": message})
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int) or not 1 <= item <= 180:
+            raise ValidationError({"suggestion_reminder_days": message})
 
 
 class Role(models.TextChoices):

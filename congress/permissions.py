@@ -62,16 +62,16 @@ def receives_at_my_station(membership: Membership | None, deputy) -> bool:
     return deputy.station_links.filter(station_id__in=stations).exists()
 
 
-def _reaches(selector_name: str):
+def _reaches(selector_name: str, module: str = "liaison.selectors"):
     """An object rule that asks the same selector the list pages use, so they never disagree."""
 
     @rules.predicate(name=f"reaches({selector_name})")
     def predicate(membership: Membership | None, obj) -> bool:
-        from liaison import selectors
+        from importlib import import_module
 
         if membership is None or obj is None:
             return False
-        visible = getattr(selectors, selector_name)(membership=membership)
+        visible = getattr(import_module(module), selector_name)(membership=membership)
         return visible.filter(pk=obj.pk).exists()
 
     return predicate
@@ -80,6 +80,39 @@ def _reaches(selector_name: str):
 reaches_message = _reaches("message_visible")
 reaches_reception = _reaches("reception_visible")
 reaches_project = _reaches("project_visible")
+reaches_suggestion = _reaches("suggestion_visible", "suggestions.selectors")
+is_unit_liaison = has_role(Role.UNIT_LIAISON)
+
+
+@rules.predicate
+def leads_the_suggestion(membership: Membership | None, suggestion) -> bool:
+    from liaison.selectors import deputy_ids_for_user
+
+    if membership is None or suggestion is None:
+        return False
+    return suggestion.lead_deputy_id in deputy_ids_for_user(user=membership.user)
+
+
+@rules.predicate
+def cosigns_the_suggestion(membership: Membership | None, suggestion) -> bool:
+    """Invited to co-sign (confirmed or not): the deputy may confirm, decline, and later rate."""
+    from liaison.selectors import deputy_ids_for_user
+
+    if membership is None or suggestion is None:
+        return False
+    deputies = deputy_ids_for_user(user=membership.user)
+    return suggestion.cosigners.filter(deputy_id__in=deputies).exists()
+
+
+@rules.predicate
+def handles_the_suggestion(membership: Membership | None, suggestion) -> bool:
+    """The liaison's unit holds an active assignment (lead or co-handling) on the suggestion."""
+    from liaison.selectors import unit_ids_for_user
+
+    if membership is None or suggestion is None:
+        return False
+    units = unit_ids_for_user(user=membership.user)
+    return suggestion.assignments.filter(unit_id__in=units, status="active").exists()
 
 
 @rules.predicate
@@ -155,6 +188,25 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "congress.manage_calendar": is_committee_staff,
     "suggestions.view_units": is_committee_staff,
     "suggestions.manage_units": is_committee_staff,
+    # Suggestions and motions: view-level rules first, then the object rules views check.
+    "suggestions.view_suggestions": has_role(
+        *STAFF_ROLES, Role.LEADER, Role.DEPUTY, Role.UNIT_LIAISON
+    ),
+    "suggestions.write_suggestions": is_committee_staff | is_deputy,
+    "suggestions.process_suggestions": is_committee_staff,
+    "suggestions.handle_suggestions": is_unit_liaison,
+    "suggestions.view_statistics": is_committee_staff | is_leader,
+    "suggestions.manage_sessions": is_committee_staff,
+    "suggestions.view_suggestion": reaches_suggestion,
+    # The leading deputy edits and submits; staff edit what they entered from paper.
+    "suggestions.edit_suggestion": (is_committee_staff & reaches_suggestion)
+    | (is_deputy & leads_the_suggestion),
+    "suggestions.cosign_suggestion": is_deputy & cosigns_the_suggestion,
+    # Staff may enter a reply or a rating from the paper forms on the unit's or deputy's behalf.
+    "suggestions.handle_suggestion": is_committee_staff
+    | (is_unit_liaison & handles_the_suggestion),
+    "suggestions.rate_suggestion": is_committee_staff
+    | (is_deputy & (leads_the_suggestion | cosigns_the_suggestion)),
 }
 for _name, _predicate in PERMISSIONS.items():
     congress_rules.add_rule(_name, _predicate)

@@ -26,6 +26,14 @@ def _plain_http():
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_folder(tmp_path_factory):
+    # Uploaded attachments and photos go to a folder of the test run, not the working copy.
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
     # Plain static storage (the manifest one needs collectstatic) and a quick password hasher;

@@ -203,3 +203,53 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     kind = "message"
     title = "您有一条新的选民留言"
+
+
+class CongressSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "suggestions.CongressSession"
+
+    congress = factory.SubFactory(CongressFactory)
+    name = factory.Sequence(lambda n: f"十七届人大第{n + 1}次会议")
+    term = 17
+    starts_on = date(2026, 1, 10)
+    ends_on = date(2026, 1, 13)
+
+
+class SuggestionCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "suggestions.SuggestionCategory"
+
+    congress = factory.SubFactory(CongressFactory)
+    name = factory.Sequence(lambda n: f"类别{n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    """A submitted suggestion (status "submitted"); pass status= and the dates for later states,
+    or build them through the services when the steps themselves matter."""
+
+    class Meta:
+        model = "suggestions.Suggestion"
+
+    congress = factory.SubFactory(CongressFactory)
+    title = factory.Sequence(lambda n: f"关于改善第{n}社区道路的建议")
+    content = "社区道路破损严重，雨天积水，建议尽快维修。"
+    category = factory.SubFactory(
+        SuggestionCategoryFactory, congress=factory.SelfAttribute("..congress")
+    )
+    lead_deputy = factory.SubFactory(DeputyFactory, congress=factory.SelfAttribute("..congress"))
+    status = "submitted"
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class SuggestionAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "suggestions.SuggestionAssignment"
+
+    congress = factory.SubFactory(CongressFactory)
+    suggestion = factory.SubFactory(SuggestionFactory, congress=factory.SelfAttribute("..congress"))
+    unit = factory.SubFactory(HandlingUnitFactory, congress=factory.SelfAttribute("..congress"))
+    role = "lead"
+    assigned_on = date(2026, 3, 2)
+    return_by = date(2026, 3, 11)

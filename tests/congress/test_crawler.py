@@ -57,6 +57,8 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
     """
     from datetime import date
 
+    from django.core.files.base import ContentFile
+
     from congress.models import CalendarOverride
     from deputies.models import RosterImport
     from liaison.models import (
@@ -66,8 +68,14 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
         StationStandard,
         VoterMessagePhoto,
     )
-    from suggestions.models import UnitLiaison
+    from suggestions.models import (
+        SuggestionAttachment,
+        SuggestionFeedback,
+        SuggestionReply,
+        UnitLiaison,
+    )
     from tests.factories import (
+        CongressSessionFactory,
         DeputyFactory,
         GroupMembershipFactory,
         GroupProjectFactory,
@@ -77,6 +85,9 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
         ReceptionScheduleFactory,
         StationDeputyFactory,
         StationStaffFactory,
+        SuggestionAssignmentFactory,
+        SuggestionCategoryFactory,
+        SuggestionFactory,
         VoterMessageFactory,
     )
 
@@ -119,7 +130,51 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
         override = CalendarOverride.objects.create(
             congress=congress, date=date(2027, 1, 1), is_working_day=False, note="元旦"
         )
+        # Reaches every role's owner: led by their deputy, handled by their unit.
+        session = CongressSessionFactory(congress=congress)
+        category = SuggestionCategoryFactory(congress=congress)
+        suggestion = SuggestionFactory(
+            congress=congress,
+            session=session,
+            category=category,
+            lead_deputy=deputy,
+            status="replied",
+            number=1,
+            series=f"s{session.pk}-suggestion",
+            assigned_on=date(2026, 3, 2),
+            due_on=date(2026, 6, 2),
+            replied_on=date(2026, 5, 20),
+            reply_class="A",
+        )
+        SuggestionAssignmentFactory(congress=congress, suggestion=suggestion, unit=unit)
+        attachment = SuggestionAttachment.objects.create(
+            congress=congress,
+            suggestion=suggestion,
+            file=ContentFile(b"%PDF-1.4 test", name="a.pdf"),
+            name="a.pdf",
+        )
+        reply = SuggestionReply.objects.create(
+            congress=congress,
+            suggestion=suggestion,
+            round=1,
+            unit=unit,
+            reply_class="A",
+            text="已解决",
+            letter=ContentFile(b"%PDF-1.4 test", name="letter.pdf"),
+            letter_name="答复函.pdf",
+            replied_on=date(2026, 5, 20),
+            due_on=date(2026, 6, 2),
+        )
+        feedback = SuggestionFeedback.objects.create(
+            congress=congress, suggestion=suggestion, round=1, deputy=deputy, is_lead=True
+        )
         return {
+            "suggestion_id": suggestion.pk,
+            "session_id": session.pk,
+            "category_id": category.pk,
+            "attachment_id": attachment.pk,
+            "reply_id": reply.pk,
+            "feedback_token": feedback.token,
             "membership_id": tenant.members[Role.DEPUTY].pk,
             "job_run_id": JobRunFactory(congress=congress, created_by=owner).pk,
             "deputy_id": deputy.pk,

@@ -9,6 +9,7 @@ from congress.history import AuditedHistoricalModel
 from congress.models import Congress, JobRun, Membership, Notification, Role
 from deputies.models import DeputyStatusChange
 from liaison.models import VoterMessageEvent
+from suggestions.models import NumberCounter, SuggestionEvent
 from tests.factories import JobRunFactory
 
 # Tenant models that keep no history table, with the reason.
@@ -17,6 +18,8 @@ NOT_AUDITED = {
     DeputyStatusChange: "rows are only ever added: the table is its own history",
     Notification: "a notice is itself the record of what was said to whom and when",
     VoterMessageEvent: "rows are only ever added: the table is its own history",
+    SuggestionEvent: "rows are only ever added: the table is its own history",
+    NumberCounter: "a counter only moves forward; the numbers it gave are on the suggestions",
 }
 
 

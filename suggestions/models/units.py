@@ -1,7 +1,4 @@
-"""Handling units (承办单位): the departments that answer suggestions and forwarded voter messages.
-
-The suggestion lifecycle itself is built on these in the suggestions issue.
-"""
+"""Handling units (承办单位): the departments that answer suggestions and voter messages."""
 
 from __future__ import annotations
 

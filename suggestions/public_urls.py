@@ -1,0 +1,7 @@
+"""The tokened page where a deputy rates a reply without signing in."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "suggestion_public"
+
+urlpatterns: list = []

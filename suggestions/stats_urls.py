@@ -1,0 +1,7 @@
+"""Suggestion statistics for staff and leaders."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "suggestion_stats"
+
+urlpatterns: list = []
