@@ -192,6 +192,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "suggestions.view_suggestions": has_role(
         *STAFF_ROLES, Role.LEADER, Role.DEPUTY, Role.UNIT_LIAISON
     ),
+    "suggestions.browse_suggestions": is_committee_staff | is_leader,
+    "suggestions.view_own_suggestions": is_deputy,
     "suggestions.write_suggestions": is_committee_staff | is_deputy,
     "suggestions.process_suggestions": is_committee_staff,
     "suggestions.handle_suggestions": is_unit_liaison,
