@@ -46,6 +46,15 @@ class CongressSettingsForm(forms.ModelForm):
         help_text=_("One class per line: code, a space, then its meaning. For example: A 已解决"),
     )
 
+    reminder_days_text = forms.CharField(
+        label=_("Reminder days before the due date"),
+        required=False,
+        max_length=60,
+        help_text=_(
+            "Whole numbers of days, separated by commas or spaces. For example: 30, 15, 7, 3"
+        ),
+    )
+
     class Meta:
         model = Congress
         fields = [
@@ -53,6 +62,9 @@ class CongressSettingsForm(forms.ModelForm):
             "reply_deadline_max_months",
             "rehandling_deadline_months",
             "voter_message_reply_working_days",
+            "motion_min_cosigners",
+            "co_handling_opinion_months",
+            "unit_return_working_days",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -61,6 +73,23 @@ class CongressSettingsForm(forms.ModelForm):
             self.fields["reply_classes_text"].initial = "\n".join(
                 f"{item['code']} {item['name']}" for item in self.instance.reply_classes
             )
+            self.fields["reminder_days_text"].initial = ", ".join(
+                str(day) for day in self.instance.suggestion_reminder_days
+            )
+
+    def clean_reminder_days_text(self) -> list[int]:
+        import re
+
+        parts = [
+            part
+            for part in re.split(r"[\s,，、]+", self.cleaned_data["reminder_days_text"])
+            if part
+        ]
+        if not all(part.isdigit() and 1 <= int(part) <= 180 for part in parts) or len(parts) > 10:
+            raise forms.ValidationError(
+                _("Enter up to ten whole numbers of days between 1 and 180.")
+            )
+        return sorted({int(part) for part in parts}, reverse=True)
 
     def clean_reply_classes_text(self) -> list[dict[str, str]]:
         classes = []
@@ -80,4 +109,5 @@ class CongressSettingsForm(forms.ModelForm):
     def settings_values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self._meta.fields}
         values["reply_classes"] = self.cleaned_data["reply_classes_text"]
+        values["suggestion_reminder_days"] = self.cleaned_data["reminder_days_text"]
         return values

@@ -28,6 +28,10 @@ class CongressSerializer(serializers.ModelSerializer):
             "reply_deadline_max_months",
             "rehandling_deadline_months",
             "voter_message_reply_working_days",
+            "motion_min_cosigners",
+            "co_handling_opinion_months",
+            "unit_return_working_days",
+            "suggestion_reminder_days",
             "reply_classes",
         ]
         read_only_fields = ["slug", "name", "level", "region_code"]
@@ -44,6 +48,12 @@ class CongressSettingsSerializer(serializers.Serializer):
     rehandling_deadline_months = serializers.IntegerField(min_value=1, max_value=6, required=False)
     voter_message_reply_working_days = serializers.IntegerField(
         min_value=1, max_value=60, required=False
+    )
+    motion_min_cosigners = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    co_handling_opinion_months = serializers.IntegerField(min_value=1, max_value=3, required=False)
+    unit_return_working_days = serializers.IntegerField(min_value=1, max_value=30, required=False)
+    suggestion_reminder_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=180), max_length=10, required=False
     )
     reply_classes = ReplyClassSerializer(many=True, required=False)
 

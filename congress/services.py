@@ -31,6 +31,10 @@ def congress_update_settings(*, actor: User, congress: Congress, **fields) -> Co
         "reply_deadline_max_months",
         "rehandling_deadline_months",
         "voter_message_reply_working_days",
+        "motion_min_cosigners",
+        "co_handling_opinion_months",
+        "unit_return_working_days",
+        "suggestion_reminder_days",
         "reply_classes",
     }
     unknown = set(fields) - allowed

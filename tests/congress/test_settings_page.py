@@ -26,12 +26,20 @@ def test_saving_new_classes_and_deadlines(tenant_a, client_as, url):
             "reply_deadline_max_months": 6,
             "rehandling_deadline_months": 1,
             "voter_message_reply_working_days": 7,
+            "motion_min_cosigners": 5,
+            "co_handling_opinion_months": 1,
+            "unit_return_working_days": 5,
+            "reminder_days_text": "7，30、15 7",
             "reply_classes_text": "甲 已解决\n乙 正在解决\n\n丙 留作参考\n",
         },
     )
     assert response.status_code == 302
     congress = Congress.objects.get(pk=tenant_a.congress.pk)
     assert [c["code"] for c in congress.reply_classes] == ["甲", "乙", "丙"]
+    assert congress.solved_reply_class == "甲"
+    assert congress.follow_up_reply_class == "乙"
+    assert congress.suggestion_reminder_days == [30, 15, 7]
+    assert (congress.motion_min_cosigners, congress.unit_return_working_days) == (5, 5)
 
 
 @pytest.mark.parametrize(
@@ -45,6 +53,9 @@ def test_saving_new_classes_and_deadlines(tenant_a, client_as, url):
             "最长期限不能短于一般答复期限。",
         ),
         ({"reply_deadline_months": 9}, "9"),
+        ({"reminder_days_text": "30, 0"}, "请填写最多十个 1 到 180 之间的天数。"),
+        ({"reminder_days_text": "三十"}, "请填写最多十个 1 到 180 之间的天数。"),
+        ({"motion_min_cosigners": 0}, "确保该值大于或等于1。"),
     ],
 )
 def test_bad_settings_are_refused_and_kept(tenant_a, client_as, url, changes, message):
@@ -53,6 +64,10 @@ def test_bad_settings_are_refused_and_kept(tenant_a, client_as, url, changes, me
         "reply_deadline_max_months": 6,
         "rehandling_deadline_months": 1,
         "voter_message_reply_working_days": 7,
+        "motion_min_cosigners": 10,
+        "co_handling_opinion_months": 1,
+        "unit_return_working_days": 7,
+        "reminder_days_text": "30, 15, 7, 3",
         "reply_classes_text": "A 已解决\nB 正在解决",
         **changes,
     }
