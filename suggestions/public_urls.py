@@ -1,7 +1,11 @@
-"""The tokened page where a deputy rates a reply without signing in."""
+"""The deputy's tokened rating page (no sign-in), under /p/<congress_slug>/feedback/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from suggestions import public_views
 
 app_name = "suggestion_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:feedback_token>/", public_views.feedback_page, name="feedback"),
+]
