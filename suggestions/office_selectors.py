@@ -1,0 +1,323 @@
+"""Reads for the committee staff: the supervision list with its filters, and one suggestion's
+whole record, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress.models import Membership
+from suggestions.models import (
+    HANDLING_STATUSES,
+    AssignmentRole,
+    AssignmentStatus,
+    CongressSession,
+    HandlingUnit,
+    Suggestion,
+    SuggestionCategory,
+    SuggestionStatus,
+)
+from suggestions.selectors import suggestion_visible
+
+# "Due soon" on the list's badges and counters.
+DUE_SOON_DAYS = 15
+RECESS = "recess"
+
+# What each recorded step is called on the timeline (steps other parts record included).
+EVENT_LABELS = {
+    "submit": _("submitted"),
+    "withdraw": _("withdrew"),
+    "return_to_deputy": _("returned it to the deputy"),
+    "accept": _("accepted and numbered"),
+    "make_letter": _("turned it into a letter for reference"),
+    "assign": _("assigned it"),
+    "reassign": _("reassigned it"),
+    "unit_return": _("returned as wrongly assigned"),
+    "extend": _("extended the deadline"),
+    "co_opinion": _("gave the co-handling opinion"),
+    "contact": _("recorded a contact with the deputy"),
+    "reply": _("replied"),
+    "report_solved": _("reported it solved"),
+    "create": _("wrote the draft"),
+    "cosign_decline": _("declined to co-sign"),
+    "rate": _("rated the reply"),
+    "close_rated": _("rated the reply"),
+    "reopen": _("was unsatisfied: re-handling"),
+    "close_unrated": _("closed it without a rating"),
+    "merge": _("merged for handling"),
+    "unmerge": _("separated again"),
+    "key": _("put it under key supervision"),
+    "unkey": _("ended key supervision"),
+    "supervision": _("logged supervision"),
+    "reminder": _("reminded the unit"),
+    "cosign": _("co-signed"),
+    "edit": _("edited"),
+}
+
+
+@dataclass(frozen=True)
+class SuggestionFilters:
+    search: str = ""
+    status: str = ""
+    kind: str = ""
+    # A session's id, RECESS for suggestions made in recess, or "" for both.
+    session: str = ""
+    category_id: int | None = None
+    unit_id: int | None = None
+    key_only: bool = False
+    overdue_only: bool = False
+    due_within: int | None = None
+
+
+def lead_assignments_prefetch() -> Prefetch:
+    """The active lead unit of each suggestion, as `lead_assignments` (a list of one or none)."""
+    from suggestions.models import SuggestionAssignment
+
+    return Prefetch(
+        "assignments",
+        queryset=SuggestionAssignment.objects.filter(
+            role=AssignmentRole.LEAD, status=AssignmentStatus.ACTIVE
+        ).select_related("unit"),
+        to_attr="lead_assignments",
+    )
+
+
+def _search(queryset: QuerySet[Suggestion], text: str) -> QuerySet[Suggestion]:
+    text = text.strip()
+    if not text:
+        return queryset
+    # "12", "第12号" and "No. 12" all look for number 12 as well as for the words.
+    digits = "".join(character for character in text if character.isdigit())
+    condition = Q(title__contains=text) | Q(lead_deputy__name__contains=text)
+    if digits and len(digits) <= 9 and len(digits) >= len(text) - 4:
+        condition |= Q(number=int(digits))
+    return queryset.filter(condition)
+
+
+def suggestion_list(
+    *, membership: Membership, filters: SuggestionFilters, today: date | None = None
+) -> QuerySet[Suggestion]:
+    """The staff list, ordered for supervision: what units are handling comes first, by due
+    date (so the overdue lead, then those due soon), then everything else, newest first."""
+    today = today or timezone.localdate()
+    queryset = _search(suggestion_visible(membership=membership), filters.search)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.session == RECESS:
+        queryset = queryset.filter(session__isnull=True)
+    elif filters.session:
+        queryset = queryset.filter(session_id=int(filters.session))
+    if filters.category_id:
+        queryset = queryset.filter(category_id=filters.category_id)
+    if filters.unit_id:
+        from suggestions.models import SuggestionAssignment
+
+        queryset = queryset.filter(
+            Exists(
+                SuggestionAssignment.objects.filter(
+                    suggestion=OuterRef("pk"),
+                    unit_id=filters.unit_id,
+                    role=AssignmentRole.LEAD,
+                    status=AssignmentStatus.ACTIVE,
+                )
+            )
+        )
+    if filters.key_only:
+        queryset = queryset.filter(is_key=True)
+    if filters.overdue_only:
+        queryset = queryset.filter(status__in=HANDLING_STATUSES, due_on__lt=today)
+    if filters.due_within is not None:
+        queryset = queryset.filter(
+            status__in=HANDLING_STATUSES,
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=filters.due_within),
+        )
+    handling = Q(status__in=HANDLING_STATUSES)
+    return (
+        queryset.select_related("lead_deputy", "category", "session", "merged_into")
+        .prefetch_related(lead_assignments_prefetch())
+        .annotate(
+            handling_first=Case(When(handling, then=Value(0)), default=Value(1)),
+            handling_due=Case(When(handling, then=F("due_on")), output_field=DateField()),
+        )
+        .order_by(
+            "handling_first",
+            F("handling_due").asc(nulls_last=True),
+            "-created_at",
+            "-id",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A due date as the list shows it: days left, or days overdue."""
+
+    due_on: date
+    days: int  # left (>= 0) or overdue (< 0)
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days
+
+    @property
+    def due_soon(self) -> bool:
+        return 0 <= self.days <= DUE_SOON_DAYS
+
+    @property
+    def state(self) -> str:
+        if self.overdue:
+            return "overdue"
+        return "soon" if self.due_soon else "later"
+
+
+def deadline(suggestion: Suggestion, today: date | None = None) -> Deadline | None:
+    """The due date that is running (only while a unit is handling it)."""
+    if suggestion.status not in HANDLING_STATUSES or suggestion.due_on is None:
+        return None
+    today = today or timezone.localdate()
+    return Deadline(due_on=suggestion.due_on, days=(suggestion.due_on - today).days)
+
+
+def decorate_rows(rows, today: date | None = None) -> list[Suggestion]:
+    """Give each listed suggestion its `deadline` and `lead_unit` (no queries: all prefetched)."""
+    today = today or timezone.localdate()
+    rows = list(rows)
+    for row in rows:
+        row.deadline = deadline(row, today)
+        leads = getattr(row, "lead_assignments", [])
+        row.lead_unit = leads[0].unit if leads else None
+    return rows
+
+
+def supervision_counts(*, membership: Membership, today: date | None = None) -> dict[str, int]:
+    """The figures above the list, in one query: being handled, overdue, due soon, key."""
+    today = today or timezone.localdate()
+    handling = Q(status__in=HANDLING_STATUSES)
+    return suggestion_visible(membership=membership).aggregate(
+        handling=Count("pk", filter=handling),
+        overdue=Count("pk", filter=handling & Q(due_on__lt=today)),
+        due_soon=Count(
+            "pk",
+            filter=handling
+            & Q(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)),
+        ),
+        waiting=Count("pk", filter=Q(status=SuggestionStatus.SUBMITTED)),
+        key=Count("pk", filter=Q(is_key=True) & ~Q(status__in=[SuggestionStatus.CLOSED])),
+    )
+
+
+def filter_choices() -> dict:
+    """Sessions, categories and units for the filters (three small queries)."""
+    return {
+        "sessions": list(
+            CongressSession.objects.order_by("-starts_on", "-id").values_list("pk", "name")
+        ),
+        "categories": list(
+            SuggestionCategory.objects.order_by("position", "id").values_list("pk", "name")
+        ),
+        "units": list(HandlingUnit.objects.order_by("kind", "name").values_list("pk", "name")),
+    }
+
+
+# One suggestion ------------------------------------------------------------------------------
+
+
+def suggestion_record(*, suggestion: Suggestion) -> dict:
+    """Everything the staff detail page and the API show about one suggestion, one query per
+    kind of record whatever their number."""
+    from suggestions.models import (
+        ContactLog,
+        SuggestionAssignment,
+        SuggestionAttachment,
+        SuggestionCosigner,
+        SuggestionEvent,
+        SuggestionExtension,
+        SuggestionFeedback,
+        SuggestionReply,
+        SupervisionEntry,
+    )
+
+    return {
+        "cosigners": list(
+            SuggestionCosigner.objects.filter(suggestion=suggestion).select_related("deputy")
+        ),
+        "attachments": list(SuggestionAttachment.objects.filter(suggestion=suggestion)),
+        "assignments": list(
+            SuggestionAssignment.objects.filter(suggestion=suggestion)
+            .select_related("unit", "assigned_by")
+            .order_by("role", "assigned_on", "id")
+        ),
+        "extensions": list(
+            SuggestionExtension.objects.filter(suggestion=suggestion).select_related("recorded_by")
+        ),
+        "contacts": list(
+            ContactLog.objects.filter(suggestion=suggestion).select_related("unit", "recorded_by")
+        ),
+        "replies": list(
+            SuggestionReply.objects.filter(suggestion=suggestion).select_related(
+                "unit", "replied_by"
+            )
+        ),
+        "feedback": list(
+            SuggestionFeedback.objects.filter(suggestion=suggestion).select_related(
+                "deputy", "rated_by"
+            )
+        ),
+        "supervision": list(
+            SupervisionEntry.objects.filter(suggestion=suggestion).select_related("recorded_by")
+        ),
+        "events": [
+            _labelled(event)
+            for event in SuggestionEvent.objects.filter(suggestion=suggestion).select_related(
+                "actor"
+            )
+        ],
+        "followers": list(
+            Suggestion.objects.filter(merged_into=suggestion)
+            .select_related("lead_deputy")
+            .order_by("number", "id")
+        ),
+    }
+
+
+def _labelled(event):
+    event.label = EVENT_LABELS.get(event.action, event.action)
+    return event
+
+
+def merge_candidates(*, suggestion: Suggestion) -> QuerySet[Suggestion]:
+    """The suggestions this one could be handled together with: accepted, not yet assigned,
+    of the same type, and not merged into another (no chains)."""
+    return (
+        Suggestion.objects.filter(
+            status=SuggestionStatus.ACCEPTED,
+            kind=suggestion.kind,
+            merged_into__isnull=True,
+        )
+        .exclude(pk=suggestion.pk)
+        .select_related("lead_deputy")
+        .order_by("series", "number", "id")
+    )
