@@ -24,4 +24,9 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0),
         "args": ("liaison.reminders.send_daily_reminders",),
     },
+    "suggestion-reminders": {
+        "task": "congress.tasks.run_for_each_congress",
+        "schedule": crontab(hour=8, minute=30),
+        "args": ("suggestions.reminders.suggestion_reminders",),
+    },
 }
