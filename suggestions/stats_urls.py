@@ -1,7 +1,11 @@
 """Suggestion statistics for staff and leaders."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from suggestions import stats_views
 
 app_name = "suggestion_stats"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", stats_views.dashboard, name="dashboard"),
+]
