@@ -13,6 +13,11 @@ from congress.permissions import membership_can
 # (permission, url name, label): a link shows only when the member's role has the permission.
 NAVIGATION = [
     ("congress.view_home", "congress:home", _("Home")),
+    ("suggestions.view_own_suggestions", "my_suggestions:list", _("My suggestions")),
+    ("suggestions.browse_suggestions", "suggestions:list", _("Deputy suggestions")),
+    ("suggestions.handle_suggestions", "unit_work:list", _("Suggestions to answer")),
+    ("suggestions.handle_suggestions", "unit_work:follow_up", _("Follow-up list")),
+    ("suggestions.view_statistics", "suggestion_stats:dashboard", _("Suggestion statistics")),
     ("liaison.view_messages", "messages:list", _("Voter messages")),
     ("liaison.view_receptions", "receptions:list", _("Reception days")),
     ("liaison.view_projects", "projects:list", _("Group projects")),
@@ -20,6 +25,7 @@ NAVIGATION = [
     ("liaison.view_groups", "liaison:group_list", _("Deputy groups")),
     ("liaison.view_stations", "liaison:station_list", _("Liaison stations")),
     ("suggestions.view_units", "units:list", _("Handling units")),
+    ("suggestions.manage_sessions", "suggestion_setup:index", _("Sessions and categories")),
     ("congress.view_members", "congress:member_list", _("Members")),
     ("congress.view_audit_log", "congress:audit_log", _("Audit log")),
     ("congress.view_jobs", "congress:job_list", _("Background jobs")),

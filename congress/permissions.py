@@ -95,13 +95,13 @@ def leads_the_suggestion(membership: Membership | None, suggestion) -> bool:
 
 @rules.predicate
 def cosigns_the_suggestion(membership: Membership | None, suggestion) -> bool:
-    """Invited to co-sign (confirmed or not): the deputy may confirm, decline, and later rate."""
+    """Invited to co-sign and not declined: the deputy may confirm, decline, and later rate."""
     from liaison.selectors import deputy_ids_for_user
 
     if membership is None or suggestion is None:
         return False
     deputies = deputy_ids_for_user(user=membership.user)
-    return suggestion.cosigners.filter(deputy_id__in=deputies).exists()
+    return suggestion.cosigners.filter(deputy_id__in=deputies).exclude(status="declined").exists()
 
 
 @rules.predicate

@@ -59,6 +59,7 @@ urlpatterns = [
     path("api/v1/c/<slug:congress_slug>/", include("suggestions.my_api_urls")),
     path("api/v1/c/<slug:congress_slug>/", include("suggestions.unit_work_api_urls")),
     path("api/v1/c/<slug:congress_slug>/", include("suggestions.stats_api_urls")),
+    path("api/v1/c/<slug:congress_slug>/", include("suggestions.assign_api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/", admin.site.urls),

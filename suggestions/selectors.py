@@ -8,6 +8,7 @@ from congress.models import Membership, Role
 from liaison.selectors import deputy_ids_for_user, unit_ids_for_user
 from suggestions.models import (
     AssignmentStatus,
+    CosignerStatus,
     Suggestion,
     SuggestionAssignment,
     SuggestionCosigner,
@@ -19,8 +20,8 @@ def suggestion_visible(*, membership: Membership) -> QuerySet[Suggestion]:
 
     Committee staff: everything ever submitted, and drafts entered from paper (a deputy's own
     draft is theirs alone until they send it). Leaders: everything submitted.
-    A deputy: those they lead or were invited to co-sign. A unit liaison: those their unit
-    handles now (an assignment they returned, or staff withdrew, is no longer theirs).
+    A deputy: those they lead, or were invited to co-sign and did not decline. A unit liaison:
+    those their unit handles now (one they returned, or staff withdrew, is no longer theirs).
     """
     suggestions = Suggestion.objects.all()
     role = membership.role
@@ -34,7 +35,10 @@ def suggestion_visible(*, membership: Membership) -> QuerySet[Suggestion]:
         return suggestions.filter(
             Q(lead_deputy_id__in=mine)
             | Exists(
-                SuggestionCosigner.objects.filter(suggestion=OuterRef("pk"), deputy_id__in=mine)
+                # A deputy who declined to co-sign is no longer part of it.
+                SuggestionCosigner.objects.filter(
+                    suggestion=OuterRef("pk"), deputy_id__in=mine
+                ).exclude(status=CosignerStatus.DECLINED)
             )
         )
     if role == Role.UNIT_LIAISON:
