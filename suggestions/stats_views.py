@@ -54,7 +54,9 @@ class StatisticsFilterForm(forms.Form):
 
     def to_filter(self) -> StatisticsFilter:
         """The valid choices; a value that is not offered is ignored (and shown as an error)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        # cleaned_data keeps the fields that were valid, so one bad value does not drop the rest.
+        self.is_valid()
+        data = self.cleaned_data
         session = data.get("session") or None
         if session and session != RECESS:
             session = int(session)

@@ -99,6 +99,10 @@ def test_filters_narrow_the_figures_and_bad_values_are_ignored(tenant_a, client_
     assert response.status_code == 200
     assert response.context["total"].received == 9
     assert response.context["form"].errors
+    # One bad value does not drop the good ones: the session still narrows the figures.
+    response = client.get(_url(tenant_a), {"session": session.pk, "kind": "nonsense"})
+    assert response.context["form"].errors
+    assert response.context["total"].received == 3
 
 
 def test_the_api_gives_the_same_figures(tenant_a, client_as):
