@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from congress.access import permission_required
 from congress.errors import DomainError
@@ -183,136 +183,83 @@ def _act(
     return _detail(request, suggestion, status=status, **{form_name: bound})
 
 
-@permission_required(PROCESS)
-def suggestion_accept(request: HttpRequest, congress_slug: str, suggestion_id: int) -> HttpResponse:
-    return _act(
-        request,
-        suggestion_id,
-        form_name="accept_form",
-        form=NoteForm,
-        run=lambda suggestion, data, version: services.suggestion_accept(
-            actor=request.user, suggestion=suggestion, expected_version=version, **data
-        ),
-        done=_("The suggestion was accepted and numbered."),
-    )
+def _action(form_name: str, form, service: Callable[..., object], done) -> Callable:
+    """One staff action's view: its form, the service it runs and the message when it is done.
+
+    The form's cleaned data are the service's keyword arguments.
+    """
+
+    @permission_required(PROCESS)
+    def view(request: HttpRequest, congress_slug: str, suggestion_id: int) -> HttpResponse:
+        return _act(
+            request,
+            suggestion_id,
+            form_name=form_name,
+            form=form,
+            run=lambda suggestion, data, version: service(
+                actor=request.user, suggestion=suggestion, expected_version=version, **data
+            ),
+            done=str(done),
+        )
+
+    return view
 
 
-@permission_required(PROCESS)
-def suggestion_return(request: HttpRequest, congress_slug: str, suggestion_id: int) -> HttpResponse:
-    return _act(
-        request,
-        suggestion_id,
-        form_name="return_form",
-        form=ReasonForm,
-        run=lambda suggestion, data, version: services.suggestion_return(
-            actor=request.user, suggestion=suggestion, expected_version=version, **data
-        ),
-        done=_("The suggestion was returned to the deputy."),
-    )
+def _add_supervision_entry(*, date, **arguments):
+    return services.supervision_entry_add(entry_date=date, **arguments)
 
 
-@permission_required(PROCESS)
-def suggestion_letter(request: HttpRequest, congress_slug: str, suggestion_id: int) -> HttpResponse:
-    return _act(
-        request,
-        suggestion_id,
-        form_name="letter_form",
-        form=ReasonForm,
-        run=lambda suggestion, data, version: services.suggestion_make_letter(
-            actor=request.user, suggestion=suggestion, expected_version=version, **data
-        ),
-        done=_("The suggestion was turned into a letter for reference."),
-    )
-
-
-@permission_required(PROCESS)
-def suggestion_merge(request: HttpRequest, congress_slug: str, suggestion_id: int) -> HttpResponse:
-    return _act(
-        request,
-        suggestion_id,
-        form_name="merge_form",
-        form=MergeForm,
-        run=lambda suggestion, data, version: services.suggestion_merge(
-            actor=request.user, suggestion=suggestion, expected_version=version, **data
-        ),
-        done=_("The suggestion will be handled together with the main one."),
-    )
-
-
-@permission_required(PROCESS)
-def suggestion_unmerge(
-    request: HttpRequest, congress_slug: str, suggestion_id: int
-) -> HttpResponse:
-    return _act(
-        request,
-        suggestion_id,
-        form_name="unmerge_form",
-        form=NoteForm,
-        run=lambda suggestion, data, version: services.suggestion_unmerge(
-            actor=request.user, suggestion=suggestion, expected_version=version, **data
-        ),
-        done=_("The suggestion will be handled on its own again."),
-    )
-
-
-@permission_required(PROCESS)
-def suggestion_key(request: HttpRequest, congress_slug: str, suggestion_id: int) -> HttpResponse:
-    return _act(
-        request,
-        suggestion_id,
-        form_name="key_form",
-        form=KeyForm,
-        run=lambda suggestion, data, version: services.suggestion_mark_key(
-            actor=request.user, suggestion=suggestion, expected_version=version, **data
-        ),
-        done=_("The suggestion is under key supervision."),
-    )
-
-
-@permission_required(PROCESS)
-def suggestion_unkey(request: HttpRequest, congress_slug: str, suggestion_id: int) -> HttpResponse:
-    return _act(
-        request,
-        suggestion_id,
-        form_name="unkey_form",
-        form=NoteForm,
-        run=lambda suggestion, data, version: services.suggestion_unmark_key(
-            actor=request.user, suggestion=suggestion, expected_version=version, **data
-        ),
-        done=_("The suggestion is no longer under key supervision."),
-    )
-
-
-@permission_required(PROCESS)
-def suggestion_supervision(
-    request: HttpRequest, congress_slug: str, suggestion_id: int
-) -> HttpResponse:
-    return _act(
-        request,
-        suggestion_id,
-        form_name="supervision_form",
-        form=SupervisionForm,
-        run=lambda suggestion, data, version: services.supervision_entry_add(
-            actor=request.user,
-            suggestion=suggestion,
-            expected_version=version,
-            kind=data["kind"],
-            entry_date=data["date"],
-            text=data["text"],
-        ),
-        done=_("The supervision entry was recorded."),
-    )
-
-
-@permission_required(PROCESS)
-def suggestion_close(request: HttpRequest, congress_slug: str, suggestion_id: int) -> HttpResponse:
-    return _act(
-        request,
-        suggestion_id,
-        form_name="close_form",
-        form=NoteForm,
-        run=lambda suggestion, data, version: services.suggestion_close_unrated(
-            actor=request.user, suggestion=suggestion, expected_version=version, **data
-        ),
-        done=_("The suggestion was closed without the deputy's rating."),
-    )
+suggestion_accept = _action(
+    "accept_form",
+    NoteForm,
+    services.suggestion_accept,
+    gettext_lazy("The suggestion was accepted and numbered."),
+)
+suggestion_return = _action(
+    "return_form",
+    ReasonForm,
+    services.suggestion_return,
+    gettext_lazy("The suggestion was returned to the deputy."),
+)
+suggestion_letter = _action(
+    "letter_form",
+    ReasonForm,
+    services.suggestion_make_letter,
+    gettext_lazy("The suggestion was turned into a letter for reference."),
+)
+suggestion_merge = _action(
+    "merge_form",
+    MergeForm,
+    services.suggestion_merge,
+    gettext_lazy("The suggestion will be handled together with the main one."),
+)
+suggestion_unmerge = _action(
+    "unmerge_form",
+    NoteForm,
+    services.suggestion_unmerge,
+    gettext_lazy("The suggestion will be handled on its own again."),
+)
+suggestion_key = _action(
+    "key_form",
+    KeyForm,
+    services.suggestion_mark_key,
+    gettext_lazy("The suggestion is under key supervision."),
+)
+suggestion_unkey = _action(
+    "unkey_form",
+    NoteForm,
+    services.suggestion_unmark_key,
+    gettext_lazy("The suggestion is no longer under key supervision."),
+)
+suggestion_supervision = _action(
+    "supervision_form",
+    SupervisionForm,
+    _add_supervision_entry,
+    gettext_lazy("The supervision entry was recorded."),
+)
+suggestion_close = _action(
+    "close_form",
+    NoteForm,
+    services.suggestion_close_unrated,
+    gettext_lazy("The suggestion was closed without the deputy's rating."),
+)
