@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from congress.calendar import add_working_days
 from congress.errors import DomainError
-from congress.models import Congress, Membership, User
+from congress.models import Congress, User
 from congress.permissions import membership_can
+from congress.selectors import membership_for
 from suggestions import lifecycle
 from suggestions.models import (
     HANDLING_STATUSES,
@@ -71,7 +72,7 @@ def extension_limit(suggestion: Suggestion) -> date | None:
 
 
 def _require_staff(actor: User, congress: Congress) -> None:
-    membership = Membership.objects.filter(user=actor, congress=congress, is_active=True).first()
+    membership = membership_for(user=actor, congress=congress)
     if not membership_can(membership, "suggestions.process_suggestions"):
         raise DomainError(_("Only committee staff assign suggestions."), code="forbidden")
 

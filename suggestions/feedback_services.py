@@ -9,8 +9,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from congress.errors import DomainError
-from congress.models import Membership, Role, User
+from congress.models import Role, User
 from congress.permissions import membership_can
+from congress.selectors import membership_for
 from suggestions import lifecycle
 from suggestions.models import (
     SATISFIED_RATINGS,
@@ -27,11 +28,7 @@ REASON_LIMIT = 1000
 
 def _check_rater(actor: User, suggestion: Suggestion, feedback: SuggestionFeedback) -> bool:
     """May `actor` rate this row? Returns True when staff enter it on the deputy's behalf."""
-    membership = (
-        Membership.objects.filter(user=actor, congress=suggestion.congress, is_active=True)
-        .select_related("user")
-        .first()
-    )
+    membership = membership_for(user=actor, congress=suggestion.congress)
     if not membership_can(membership, "suggestions.rate_suggestion", suggestion):
         raise DomainError(_("You cannot rate this reply."), code="forbidden")
     if membership.role in (Role.COMMITTEE_ADMIN, Role.COMMITTEE_STAFF):

@@ -11,8 +11,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from congress.errors import DomainError
-from congress.models import Membership, User
+from congress.models import User
 from congress.permissions import membership_can
+from congress.selectors import membership_for
 from suggestions import lifecycle
 from suggestions.models import (
     Suggestion,
@@ -38,11 +39,7 @@ KEY_STATUSES = (
 def _require_staff(actor: User | None, suggestion: Suggestion) -> None:
     """The role check for acts that are not transitions (apply checks the transitions' own)."""
     membership = (
-        Membership.objects.filter(user=actor, congress_id=suggestion.congress_id, is_active=True)
-        .select_related("user")
-        .first()
-        if actor is not None
-        else None
+        membership_for(user=actor, congress=suggestion.congress) if actor is not None else None
     )
     if not membership_can(membership, "suggestions.process_suggestions"):
         raise DomainError(_("Only committee staff can do this."), code="forbidden")

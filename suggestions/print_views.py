@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from congress.access import permission_required
@@ -34,12 +34,9 @@ DETAIL_PAGES = {
 
 def _back_url(request: HttpRequest, suggestion: Suggestion) -> str:
     name = DETAIL_PAGES.get(request.membership.role, "suggestions:detail")
-    kwargs = {"congress_slug": request.congress.slug, "suggestion_id": suggestion.pk}
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        # That part of the app is not wired in: go home rather than to a broken link.
-        return reverse("congress:home", kwargs={"congress_slug": request.congress.slug})
+    return reverse(
+        name, kwargs={"congress_slug": request.congress.slug, "suggestion_id": suggestion.pk}
+    )
 
 
 def _reply_class_name(congress, code: str) -> str:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -63,18 +63,14 @@ class StatisticsFilterForm(forms.Form):
         return StatisticsFilter(session=session, year=data.get("year"), kind=data.get("kind", ""))
 
 
-def _list_url(congress_slug: str) -> str | None:
-    # The staff list is another part of the app; until it is wired, figures are plain text.
-    try:
-        return reverse("suggestions:list", kwargs={"congress_slug": congress_slug})
-    except NoReverseMatch:
-        return None
+def _list_url(congress_slug: str) -> str:
+    return reverse("suggestions:list", kwargs={"congress_slug": congress_slug})
 
 
 class Links:
     """Links from a figure to the staff list, filtered to the suggestions it counts."""
 
-    def __init__(self, base: str | None, filters: StatisticsFilter):
+    def __init__(self, base: str, filters: StatisticsFilter):
         self.base = base
         self.common = {}
         if filters.session:
@@ -84,9 +80,7 @@ class Links:
         if filters.kind:
             self.common["kind"] = filters.kind
 
-    def __call__(self, **params) -> str | None:
-        if self.base is None:
-            return None
+    def __call__(self, **params) -> str:
         query = {**self.common, **{key: value for key, value in params.items() if value}}
         return f"{self.base}?{urlencode(query)}" if query else self.base
 

@@ -14,6 +14,7 @@ from congress.errors import DomainError
 from congress.files import clean_document
 from congress.models import Congress, Membership, User
 from congress.permissions import membership_can
+from congress.selectors import membership_for
 from deputies.models import Deputy, DeputyStatus
 from liaison.models import ReceptionDay, VoterMessage
 from liaison.selectors import message_visible, reception_visible
@@ -46,16 +47,8 @@ SOURCES_WITH_REFERENCE = (
 )
 
 
-def _membership(actor: User, congress: Congress) -> Membership | None:
-    return (
-        Membership.objects.filter(user=actor, congress=congress, is_active=True)
-        .select_related("user")
-        .first()
-    )
-
-
 def _require(actor: User, congress: Congress, permission: str, obj=None) -> Membership:
-    membership = _membership(actor, congress)
+    membership = membership_for(user=actor, congress=congress)
     if not membership_can(membership, permission, obj):
         raise DomainError(_("You cannot do this with this suggestion."), code="forbidden")
     return membership

@@ -14,6 +14,7 @@ from congress.errors import DomainError
 from congress.files import clean_document
 from congress.models import Membership, User
 from congress.permissions import membership_can
+from congress.selectors import membership_for
 from liaison.selectors import unit_ids_for_user
 from suggestions import lifecycle
 from suggestions.models import (
@@ -35,11 +36,7 @@ ANSWERED_STATUSES = (SuggestionStatus.REPLIED, SuggestionStatus.CLOSED)
 
 
 def _membership(actor: User, suggestion: Suggestion) -> Membership | None:
-    return (
-        Membership.objects.filter(user=actor, congress_id=suggestion.congress_id, is_active=True)
-        .select_related("user")
-        .first()
-    )
+    return membership_for(user=actor, congress=suggestion.congress)
 
 
 def is_staff_for(actor: User, suggestion: Suggestion) -> bool:

@@ -75,14 +75,10 @@ def _may(permission: str):
     """A transition's role check: the acting user's membership must hold `permission`."""
 
     def check(instance: Suggestion, user) -> bool:
-        from congress.models import Membership
         from congress.permissions import membership_can
+        from congress.selectors import membership_for
 
-        membership = (
-            Membership.objects.filter(user=user, congress_id=instance.congress_id, is_active=True)
-            .select_related("user")
-            .first()
-        )
+        membership = membership_for(user=user, congress=instance.congress)
         return membership_can(membership, permission, instance)
 
     return check
