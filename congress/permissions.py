@@ -139,6 +139,25 @@ def works_at_the_day_station(membership: Membership | None, day) -> bool:
     )
 
 
+@rules.predicate
+def reviews_the_record(membership: Membership | None, record) -> bool:
+    """Committee staff review every record; station staff those of their stations' deputies."""
+    from scoring.selectors import duty_record_reviewable
+
+    if membership is None or record is None:
+        return False
+    return duty_record_reviewable(membership=membership).filter(pk=record.pk).exists()
+
+
+@rules.predicate
+def owns_the_record(membership: Membership | None, record) -> bool:
+    from liaison.selectors import deputy_ids_for_user
+
+    if membership is None or record is None:
+        return False
+    return record.deputy_id in deputy_ids_for_user(user=membership.user)
+
+
 congress_rules = rules.RuleSet()
 # name: predicate. Views and API views name a rule; nothing checks a role directly.
 PERMISSIONS: dict[str, rules.Predicate] = {
@@ -209,6 +228,21 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     | (is_unit_liaison & handles_the_suggestion),
     "suggestions.rate_suggestion": is_committee_staff
     | (is_deputy & (leads_the_suggestion | cosigns_the_suggestion)),
+    # Duty points (scoring app).
+    "scoring.view_own_points": is_deputy,
+    "scoring.report_duties": is_deputy,
+    "scoring.view_own_record": is_deputy & owns_the_record,
+    "scoring.review_records": is_committee_staff | is_station_staff,
+    "scoring.review_record": (is_committee_staff | is_station_staff) & reviews_the_record,
+    "scoring.enter_records": is_committee_staff | is_station_staff,
+    "scoring.view_rules": is_committee_staff | is_leader,
+    "scoring.manage_rules": is_committee_staff,
+    "scoring.close_quarters": is_committee_staff,
+    "scoring.view_rankings": is_committee_staff | is_leader,
+    "scoring.compute_rankings": is_committee_staff,
+    "scoring.view_portraits": is_committee_staff | is_leader,
+    "scoring.view_warnings": is_committee_staff | is_leader,
+    "scoring.manage_warnings": is_committee_staff,
 }
 for _name, _predicate in PERMISSIONS.items():
     congress_rules.add_rule(_name, _predicate)

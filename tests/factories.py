@@ -1,6 +1,7 @@
 """Factories for tests: realistic Chinese names, unique usernames and phones."""
 
 from datetime import date
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -253,3 +254,77 @@ class SuggestionAssignmentFactory(factory.django.DjangoModelFactory):
     role = "lead"
     assigned_on = date(2026, 3, 2)
     return_by = date(2026, 3, 11)
+
+
+class RuleSetFactory(factory.django.DjangoModelFactory):
+    """A bare rule set; use scoring.services.rule_set_create_from_preset for the real presets."""
+
+    class Meta:
+        model = "scoring.RuleSet"
+
+    congress = factory.SubFactory(CongressFactory)
+    year = 2026
+    version = factory.Sequence(lambda n: n + 1)
+    name = "履职积分规则"
+
+
+class RuleItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scoring.RuleItem"
+
+    congress = factory.SubFactory(CongressFactory)
+    rule_set = factory.SubFactory(RuleSetFactory, congress=factory.SelfAttribute("..congress"))
+    code = factory.Sequence(lambda n: f"item{n}")
+    name = factory.Sequence(lambda n: f"履职项目{n}")
+    kind = "duty"
+    points = Decimal("10")
+
+
+class DutyRecordFactory(factory.django.DjangoModelFactory):
+    """An approved record entered by staff (status "approved"); pass status/origin to vary."""
+
+    class Meta:
+        model = "scoring.DutyRecord"
+
+    congress = factory.SubFactory(CongressFactory)
+    deputy = factory.SubFactory(DeputyFactory, congress=factory.SelfAttribute("..congress"))
+    category_code = "study"
+    category_name = "学习培训"
+    kind = "duty"
+    occurred_on = date(2026, 3, 10)
+    description = "参加代表履职学习培训"
+    origin = "staff"
+    status = "approved"
+
+
+class WarningRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scoring.WarningRule"
+
+    congress = factory.SubFactory(CongressFactory)
+    condition = "bottom_quarter"
+    level = "yellow"
+
+
+class RankingFactory(factory.django.DjangoModelFactory):
+    """An empty snapshot; use scoring.ranking.ranking_compute for a real one."""
+
+    class Meta:
+        model = "scoring.Ranking"
+
+    congress = factory.SubFactory(CongressFactory)
+    rule_set = factory.SubFactory(RuleSetFactory, congress=factory.SelfAttribute("..congress"))
+    year = 2026
+    quarter = 1
+
+
+class DutyWarningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scoring.DutyWarning"
+
+    congress = factory.SubFactory(CongressFactory)
+    deputy = factory.SubFactory(DeputyFactory, congress=factory.SelfAttribute("..congress"))
+    rule = factory.SubFactory(WarningRuleFactory, congress=factory.SelfAttribute("..congress"))
+    level = "yellow"
+    reason = "本季度积分处于后10%"
+    raised_by = factory.SubFactory(RankingFactory, congress=factory.SelfAttribute("..congress"))

@@ -45,6 +45,8 @@ def test_obtain_a_token_and_use_it(tenant_a, client):
         "liaison.view_messages",
         "liaison.view_projects",
         "liaison.view_receptions",
+        "scoring.report_duties",
+        "scoring.view_own_points",
         "suggestions.view_own_suggestions",
         "suggestions.view_suggestions",
         "suggestions.write_suggestions",

@@ -68,6 +68,7 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
         StationStandard,
         VoterMessagePhoto,
     )
+    from scoring.models import DutyRecordPhoto
     from suggestions.models import (
         SuggestionAttachment,
         SuggestionFeedback,
@@ -77,10 +78,13 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
     from tests.factories import (
         CongressSessionFactory,
         DeputyFactory,
+        DutyRecordFactory,
+        DutyWarningFactory,
         GroupMembershipFactory,
         GroupProjectFactory,
         HandlingUnitFactory,
         NotificationFactory,
+        RankingFactory,
         ReceptionDayFactory,
         ReceptionScheduleFactory,
         StationDeputyFactory,
@@ -168,7 +172,22 @@ def object_ids(tenant, owner=None) -> dict[str, int | str]:
         feedback = SuggestionFeedback.objects.create(
             congress=congress, suggestion=suggestion, round=1, deputy=deputy, is_lead=True
         )
+        # Duty points: the record is the owner's deputy's, at their station, so it reaches them.
+        duty_record = DutyRecordFactory(congress=congress, deputy=deputy, status="submitted")
+        duty_photo = DutyRecordPhoto.objects.create(
+            congress=congress, record=duty_record, image="duties/missing.jpg"
+        )
+        ranking = RankingFactory(congress=congress)
+        warning = DutyWarningFactory(
+            congress=congress, deputy=deputy, raised_by=ranking, rule__congress=congress
+        )
         return {
+            "record_id": duty_record.pk,
+            "duty_photo_id": duty_photo.pk,
+            "rule_set_id": ranking.rule_set_id,
+            "ranking_id": ranking.pk,
+            "warning_id": warning.pk,
+            "warning_rule_id": warning.rule_id,
             "suggestion_id": suggestion.pk,
             "session_id": session.pk,
             "category_id": category.pk,

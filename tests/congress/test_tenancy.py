@@ -9,6 +9,19 @@ from congress.history import AuditedHistoricalModel
 from congress.models import Congress, JobRun, Membership, Notification, Role
 from deputies.models import DeputyStatusChange
 from liaison.models import VoterMessageEvent
+from scoring.models import (
+    DutyRecord,
+    DutyRecordEvent,
+    DutyRecordPhoto,
+    DutyWarning,
+    Ranking,
+    RankingCategoryScore,
+    RankingEntry,
+    RankingGroupEntry,
+    RankingRollup,
+    RuleItem,
+    RuleSet,
+)
 from suggestions.models import NumberCounter, SuggestionEvent
 from tests.factories import JobRunFactory
 
@@ -20,6 +33,17 @@ NOT_AUDITED = {
     VoterMessageEvent: "rows are only ever added: the table is its own history",
     SuggestionEvent: "rows are only ever added: the table is its own history",
     NumberCounter: "a counter only moves forward; the numbers it gave are on the suggestions",
+    RuleSet: "a version is never edited: revising the rules writes the next version",
+    RuleItem: "an item belongs to one version, which is never edited",
+    DutyRecord: "every change of a record is a row of its events table",
+    DutyRecordEvent: "rows are only ever added: the table is its own history",
+    DutyRecordPhoto: "a photo is only ever added with its record",
+    Ranking: "a ranking is a snapshot written once",
+    RankingEntry: "part of a snapshot written once",
+    RankingCategoryScore: "part of a snapshot written once",
+    RankingGroupEntry: "part of a snapshot written once",
+    RankingRollup: "part of a snapshot written once",
+    DutyWarning: "raised and cleared only by rankings, which it names (raised_by, cleared_by)",
 }
 
 

@@ -1,0 +1,238 @@
+"""Ranking snapshots: a quarter's (and the year so far's) points, ranks and rollups, stored once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from congress.models import Congress
+from deputies.models import Deputy
+from liaison.models import DeputyGroup, LiaisonStation
+
+from .rules import RuleSet
+
+
+class Period(models.TextChoices):
+    QUARTER = "quarter", _("the quarter")
+    YEAR = "year", _("the year so far")
+
+
+class Ranking(models.Model):
+    """The published ranking of one closed quarter. Written once; never recomputed."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("rule set"), on_delete=models.PROTECT, related_name="+"
+    )
+    deputy_count = models.PositiveIntegerField(_("deputies ranked"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    duration_ms = models.PositiveIntegerField(_("took (ms)"), default=0)
+
+    objects = ScopedManager(congress="congress")
+
+    class Meta:
+        verbose_name = _("ranking")
+        verbose_name_plural = _("rankings")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["congress", "year", "quarter"], name="ranking_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+class RankingEntry(models.Model):
+    """A deputy's total and rank in the congress for the quarter or the year so far."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.CASCADE)
+    ranking = models.ForeignKey(
+        Ranking, verbose_name=_("ranking"), on_delete=models.CASCADE, related_name="entries"
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="+"
+    )
+    points = models.DecimalField(_("points"), max_digits=9, decimal_places=2)
+    record_count = models.PositiveIntegerField(_("records"), default=0)
+    rank = models.PositiveIntegerField(_("rank"))
+    # 1 for the lowest total (ties share it): the warning rules read the bottom share from it.
+    rank_from_bottom = models.PositiveIntegerField(_("rank from the bottom"))
+    previous_points = models.DecimalField(
+        _("points last quarter"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    previous_rank = models.PositiveIntegerField(_("rank last quarter"), null=True, blank=True)
+
+    objects = ScopedManager(congress="congress")
+
+    class Meta:
+        verbose_name = _("ranking entry")
+        verbose_name_plural = _("ranking entries")
+        ordering = ["rank", "deputy_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ranking", "period", "deputy"], name="ranking_entry_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["ranking", "period", "rank"], name="ranking_entry_rank_idx"),
+            models.Index(fields=["deputy", "period"], name="ranking_entry_deputy_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy_id} #{self.rank}"
+
+    @property
+    def points_change(self):
+        return None if self.previous_points is None else self.points - self.previous_points
+
+    @property
+    def rank_change(self):
+        """Places gained since last quarter (positive is better)."""
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+class RankingCategoryScore(models.Model):
+    """A deputy's points in one category: the records' raw sum and what the cap let count."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.CASCADE)
+    ranking = models.ForeignKey(
+        Ranking, verbose_name=_("ranking"), on_delete=models.CASCADE, related_name="category_scores"
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="+"
+    )
+    category_code = models.SlugField(_("category code"), max_length=30)
+    category_name = models.CharField(_("category"), max_length=50)
+    record_count = models.PositiveIntegerField(_("records"))
+    raw_points = models.DecimalField(_("points before the cap"), max_digits=9, decimal_places=2)
+    points = models.DecimalField(_("points"), max_digits=9, decimal_places=2)
+
+    objects = ScopedManager(congress="congress")
+
+    class Meta:
+        verbose_name = _("category score")
+        verbose_name_plural = _("category scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ranking", "period", "deputy", "category_code"],
+                name="ranking_category_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy_id} {self.category_code}"
+
+
+class RankingGroupEntry(models.Model):
+    """A deputy's rank inside one of their deputy groups."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.CASCADE)
+    ranking = models.ForeignKey(
+        Ranking, verbose_name=_("ranking"), on_delete=models.CASCADE, related_name="group_entries"
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    group = models.ForeignKey(
+        DeputyGroup, verbose_name=_("group"), on_delete=models.CASCADE, related_name="+"
+    )
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveIntegerField(_("rank in the group"))
+
+    objects = ScopedManager(congress="congress")
+
+    class Meta:
+        verbose_name = _("rank in a group")
+        verbose_name_plural = _("ranks in groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ranking", "period", "group", "deputy"], name="ranking_group_entry_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["ranking", "period", "deputy"], name="ranking_group_dep_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.deputy_id} #{self.rank}"
+
+
+class RollupKind(models.TextChoices):
+    GROUP = "group", _("deputy group")
+    STATION = "station", _("liaison station")
+
+
+class RankingRollup(models.Model):
+    """A group's or station's average: the red and black lists (黑红榜) rank these."""
+
+    congress = models.ForeignKey(Congress, verbose_name=_("congress"), on_delete=models.CASCADE)
+    ranking = models.ForeignKey(
+        Ranking, verbose_name=_("ranking"), on_delete=models.CASCADE, related_name="rollups"
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=RollupKind.choices)
+    group = models.ForeignKey(
+        DeputyGroup,
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    station = models.ForeignKey(
+        LiaisonStation,
+        verbose_name=_("station"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    deputy_count = models.PositiveIntegerField(_("deputies"))
+    points_total = models.DecimalField(_("total points"), max_digits=12, decimal_places=2)
+    points_average = models.DecimalField(_("average points"), max_digits=9, decimal_places=2)
+    rank = models.PositiveIntegerField(_("rank"))
+
+    objects = ScopedManager(congress="congress")
+
+    class Meta:
+        verbose_name = _("rollup")
+        verbose_name_plural = _("rollups")
+        ordering = ["rank", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="group", group__isnull=False, station__isnull=True)
+                | models.Q(kind="station", group__isnull=True, station__isnull=False),
+                name="ranking_rollup_target",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["ranking", "period", "kind", "rank"], name="rollup_rank_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.rank}"
