@@ -29,4 +29,9 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
         "args": ("suggestions.reminders.suggestion_reminders",),
     },
+    "close-duty-quarters": {
+        "task": "congress.tasks.run_for_each_congress",
+        "schedule": crontab(hour=2, minute=0),
+        "args": ("scoring.tasks.close_quarters",),
+    },
 }

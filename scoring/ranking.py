@@ -1,0 +1,358 @@
+"""The ranking engine: a closed quarter's points, ranks and rollups, computed in SQL in bulk."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from congress.errors import DomainError
+from congress.models import Congress, User
+from deputies.models import Deputy, DeputyStatus
+from liaison.models import DeputyGroup, GroupMembership, LiaisonStation, StationDeputy
+
+from .models import (
+    COUNTED_STATUSES,
+    CapPeriod,
+    DutyQuarter,
+    DutyRecord,
+    Period,
+    Ranking,
+    RankingCategoryScore,
+    RankingEntry,
+    RankingGroupEntry,
+    RankingRollup,
+    RollupKind,
+    RuleItem,
+    RuleSet,
+)
+from .selectors import previous_quarter, rule_set_for_quarter
+
+# Table names come from the models, never from input; every value goes in as a parameter.
+T = {
+    "records": DutyRecord._meta.db_table,
+    "items": RuleItem._meta.db_table,
+    "scores": RankingCategoryScore._meta.db_table,
+    "entries": RankingEntry._meta.db_table,
+    "group_entries": RankingGroupEntry._meta.db_table,
+    "rollups": RankingRollup._meta.db_table,
+    "deputies": Deputy._meta.db_table,
+    "memberships": GroupMembership._meta.db_table,
+    "groups": DeputyGroup._meta.db_table,
+    "station_links": StationDeputy._meta.db_table,
+    "stations": LiaisonStation._meta.db_table,
+}
+PERIODS = "(SELECT 'quarter' AS period UNION ALL SELECT 'year' AS period)"
+
+
+def _cap(value: str, cap: str) -> str:
+    """A sum held within ±cap (a capped deduction takes at most `cap` points away)."""
+    return (
+        f"(CASE WHEN {value} > {cap} THEN {cap} WHEN {value} < -{cap} THEN -{cap} ELSE {value} END)"
+    )
+
+
+def _month(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(MONTH FROM {column}) AS INTEGER)"
+    return f"CAST(strftime('%%m', {column}) AS INTEGER)"
+
+
+def _category_sql(*, by_month: bool, one_deputy: bool) -> str:
+    """The per-deputy, per-category points of a quarter and of the year up to it.
+
+    Records are summed per month (only when a rule caps by month), then per quarter, then per
+    category, applying each item's cap at its own level; a yearly cap counts in the quarter
+    only what the quarter added below the cap. Closed quarters' records carry the points frozen
+    into them; open ones are scored by the rule set passed in.
+    """
+    month = _month("r.occurred_on") if by_month else "0"
+    # A constant in GROUP BY would be read as a column position.
+    group_month = f", {month}" if by_month else ""
+    deputy_filter = "AND r.deputy_id = %(deputy)s" if one_deputy else ""
+    counted = ", ".join(f"'{status}'" for status in COUNTED_STATUSES)
+    bucket = "m.frozen + m.unfrozen * COALESCE(i.points, 0)"
+    after_quarter = (
+        f"(CASE WHEN i.cap_period = '{CapPeriod.QUARTER}' "
+        f"THEN {_cap('ql.after_month', 'i.cap_points')} ELSE ql.after_month END)"
+    )
+    return f"""
+        WITH m AS (
+            SELECT r.deputy_id, r.category_code AS code, r.quarter AS q, {month} AS mon,
+                   COUNT(*) AS n,
+                   SUM(COALESCE(r.points, 0)) AS frozen,
+                   SUM(CASE WHEN r.points IS NULL THEN 1 ELSE 0 END) AS unfrozen,
+                   MAX(r.category_name) AS name
+            FROM {T["records"]} r
+            WHERE r.congress_id = %(congress)s AND r.year = %(year)s AND r.quarter <= %(quarter)s
+              AND r.status IN ({counted}) {deputy_filter}
+            GROUP BY r.deputy_id, r.category_code, r.quarter{group_month}
+        ),
+        ql AS (
+            SELECT m.deputy_id, m.code, m.q, SUM(m.n) AS n, MAX(m.name) AS name,
+                   SUM({bucket}) AS raw,
+                   SUM(CASE WHEN i.cap_period = '{CapPeriod.MONTH}'
+                            THEN {_cap(bucket, "i.cap_points")} ELSE {bucket} END) AS after_month
+            FROM m
+            LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = m.code
+            GROUP BY m.deputy_id, m.code, m.q
+        ),
+        cl AS (
+            SELECT ql.deputy_id, ql.code, COALESCE(MAX(i.name), MAX(ql.name)) AS name,
+                   MAX(i.cap_period) AS cap_period, MAX(i.cap_points) AS cap_points,
+                   SUM(CASE WHEN ql.q = %(quarter)s THEN ql.n ELSE 0 END) AS q_n,
+                   SUM(CASE WHEN ql.q = %(quarter)s THEN ql.raw ELSE 0 END) AS q_raw,
+                   SUM(CASE WHEN ql.q = %(quarter)s THEN {after_quarter} ELSE 0 END) AS q_capped,
+                   SUM(CASE WHEN ql.q < %(quarter)s THEN ql.raw ELSE 0 END) AS prior_raw,
+                   SUM(ql.n) AS y_n, SUM(ql.raw) AS y_raw, SUM({after_quarter}) AS y_capped
+            FROM ql
+            LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = ql.code
+            GROUP BY ql.deputy_id, ql.code
+        )
+        SELECT p.period, cl.deputy_id, cl.code, cl.name,
+               CASE WHEN p.period = 'quarter' THEN cl.q_n ELSE cl.y_n END AS n,
+               CASE WHEN p.period = 'quarter' THEN cl.q_raw ELSE cl.y_raw END AS raw,
+               CASE WHEN cl.cap_period = '{CapPeriod.YEAR}' THEN
+                    CASE WHEN p.period = 'quarter'
+                         THEN {_cap("cl.y_raw", "cl.cap_points")}
+                              - {_cap("cl.prior_raw", "cl.cap_points")}
+                         ELSE {_cap("cl.y_raw", "cl.cap_points")} END
+                    ELSE CASE WHEN p.period = 'quarter' THEN cl.q_capped ELSE cl.y_capped END
+               END AS points
+        FROM cl CROSS JOIN {PERIODS} p
+        WHERE p.period = 'year' OR cl.q_n > 0
+    """  # noqa: S608
+
+
+def _has_month_caps(rule_set: RuleSet) -> bool:
+    return rule_set.items.filter(cap_period=CapPeriod.MONTH).exists()
+
+
+def _params(**values) -> dict:
+    return values
+
+
+def _insert_category_scores(ranking: Ranking) -> None:
+    select = _category_sql(by_month=_has_month_caps(ranking.rule_set), one_deputy=False)
+    sql = f"""
+        INSERT INTO {T["scores"]} (congress_id, ranking_id, period, deputy_id, category_code,
+                                   category_name, record_count, raw_points, points)
+        SELECT %(congress)s, %(ranking)s, s.period, s.deputy_id, s.code, s.name, s.n, s.raw,
+               s.points
+        FROM ({select}) s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            _params(
+                congress=ranking.congress_id,
+                ranking=ranking.pk,
+                year=ranking.year,
+                quarter=ranking.quarter,
+                rule_set=ranking.rule_set_id,
+            ),
+        )
+
+
+def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id: int) -> None:
+    """Every serving deputy (and anyone who scored) is ranked, those with nothing at 0:
+    the bottom of the list is where warnings look."""
+    sql = f"""
+        INSERT INTO {T["entries"]} (congress_id, ranking_id, period, deputy_id, points,
+                                    record_count, rank, rank_from_bottom, previous_points,
+                                    previous_rank)
+        SELECT %(congress)s, %(ranking)s, t.period, t.deputy_id, t.points, t.n,
+               RANK() OVER (PARTITION BY t.period ORDER BY t.points DESC),
+               RANK() OVER (PARTITION BY t.period ORDER BY t.points ASC),
+               prev.points, prev.rank
+        FROM (
+            SELECT p.period, d.id AS deputy_id, COALESCE(s.points, 0) AS points,
+                   COALESCE(s.n, 0) AS n
+            FROM {T["deputies"]} d
+            CROSS JOIN {PERIODS} p
+            LEFT JOIN (
+                SELECT deputy_id, period, SUM(points) AS points, SUM(record_count) AS n
+                FROM {T["scores"]} WHERE ranking_id = %(ranking)s
+                GROUP BY deputy_id, period
+            ) s ON s.deputy_id = d.id AND s.period = p.period
+            WHERE d.congress_id = %(congress)s
+              AND (d.status = %(serving)s OR EXISTS (
+                    SELECT 1 FROM {T["scores"]} x
+                    WHERE x.ranking_id = %(ranking)s AND x.deputy_id = d.id))
+        ) t
+        LEFT JOIN {T["entries"]} prev
+               ON prev.deputy_id = t.deputy_id AND prev.period = t.period
+              AND prev.ranking_id = CASE WHEN t.period = 'quarter'
+                                         THEN %(previous_quarter)s ELSE %(previous_year)s END
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            _params(
+                congress=ranking.congress_id,
+                ranking=ranking.pk,
+                serving=DeputyStatus.SERVING,
+                previous_quarter=previous_quarter_id,
+                previous_year=previous_year_id,
+            ),
+        )
+
+
+def _insert_group_ranks_and_rollups(ranking: Ranking) -> None:
+    params = _params(congress=ranking.congress_id, ranking=ranking.pk)
+    group_ranks = f"""
+        INSERT INTO {T["group_entries"]} (congress_id, ranking_id, period, group_id, deputy_id,
+                                          rank)
+        SELECT %(congress)s, %(ranking)s, e.period, gm.group_id, e.deputy_id,
+               RANK() OVER (PARTITION BY e.period, gm.group_id ORDER BY e.points DESC)
+        FROM {T["entries"]} e
+        JOIN {T["memberships"]} gm ON gm.deputy_id = e.deputy_id
+        WHERE e.ranking_id = %(ranking)s
+    """  # noqa: S608
+    rollup = """
+        INSERT INTO {rollups} (congress_id, ranking_id, period, kind, group_id, station_id, name,
+                               deputy_count, points_total, points_average, rank)
+        SELECT %(congress)s, %(ranking)s, e.period, '{kind}', {group_id}, {station_id}, o.name,
+               COUNT(*), SUM(e.points), ROUND(AVG(e.points), 2),
+               RANK() OVER (PARTITION BY e.period ORDER BY ROUND(AVG(e.points), 2) DESC)
+        FROM {entries} e
+        JOIN {links} l ON l.deputy_id = e.deputy_id
+        JOIN {owners} o ON o.id = l.{owner}
+        WHERE e.ranking_id = %(ranking)s
+        GROUP BY e.period, o.id, o.name
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(group_ranks, params)
+        cursor.execute(
+            rollup.format(
+                rollups=T["rollups"],
+                entries=T["entries"],
+                kind=RollupKind.GROUP,
+                group_id="o.id",
+                station_id="NULL",
+                links=T["memberships"],
+                owners=T["groups"],
+                owner="group_id",
+            ),
+            params,
+        )
+        cursor.execute(
+            rollup.format(
+                rollups=T["rollups"],
+                entries=T["entries"],
+                kind=RollupKind.STATION,
+                group_id="NULL",
+                station_id="o.id",
+                links=T["station_links"],
+                owners=T["stations"],
+                owner="station_id",
+            ),
+            params,
+        )
+
+
+def ranking_compute(
+    *, congress: Congress, year: int, quarter: int, actor: User | None = None
+) -> Ranking:
+    """The snapshot of a closed quarter: written once. Asking again (or twice at once) returns
+    the same snapshot, so a published ranking never changes, whatever happens to the rules."""
+    existing = Ranking.objects.filter(year=year, quarter=quarter).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        # The quarter's row is the lock two concurrent runs queue on (SQLite serialises writers).
+        duty_quarter = (
+            DutyQuarter.objects.select_for_update(of=("self",))
+            .filter(year=year, quarter=quarter)
+            .select_related("rule_set")
+            .first()
+        )
+        if duty_quarter is None or not duty_quarter.is_closed:
+            raise DomainError(
+                _("%(year)sQ%(quarter)s is not closed yet: close it before ranking it.")
+                % {"year": year, "quarter": quarter},
+                code="conflict",
+            )
+        existing = Ranking.objects.filter(year=year, quarter=quarter).first()
+        if existing is not None:
+            return existing
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                ranking = Ranking.objects.create(
+                    congress=congress,
+                    year=year,
+                    quarter=quarter,
+                    rule_set=duty_quarter.rule_set,
+                    computed_by=actor,
+                )
+        except IntegrityError:
+            return Ranking.objects.get(year=year, quarter=quarter)
+        previous = {
+            (row_year, row_quarter): pk
+            for row_year, row_quarter, pk in Ranking.objects.filter(
+                year__in={year, year - 1}
+            ).values_list("year", "quarter", "pk")
+        }
+        previous_quarter_id = previous.get(previous_quarter(year, quarter), -1)
+        previous_year_id = previous.get((year, quarter - 1), -1) if quarter > 1 else -1
+        _insert_category_scores(ranking)
+        _insert_entries(ranking, previous_quarter_id, previous_year_id)
+        _insert_group_ranks_and_rollups(ranking)
+        ranking.deputy_count = RankingEntry.objects.filter(
+            ranking=ranking, period=Period.QUARTER
+        ).count()
+        from .warning_engine import warnings_evaluate
+
+        warnings_evaluate(ranking=ranking)
+        ranking.duration_ms = int((time.perf_counter() - started) * 1000)
+        ranking.save(update_fields=["deputy_count", "duration_ms"])
+    return ranking
+
+
+def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
+    """One deputy's points for a quarter (open or closed) and the year up to it, scored as the
+    ranking would score them now: for the deputy's own page while the quarter is running."""
+    rule_set = rule_set_for_quarter(year=year, quarter=quarter)
+    result = {
+        Period.QUARTER.value: {"points": Decimal("0"), "records": 0, "categories": []},
+        Period.YEAR.value: {"points": Decimal("0"), "records": 0, "categories": []},
+    }
+    if rule_set is None:
+        return result
+    sql = _category_sql(by_month=_has_month_caps(rule_set), one_deputy=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            _params(
+                congress=deputy.congress_id,
+                year=year,
+                quarter=quarter,
+                rule_set=rule_set.pk,
+                deputy=deputy.pk,
+            ),
+        )
+        rows = cursor.fetchall()
+    order = {item.code: item.position for item in rule_set.items.all()}
+    for period, _deputy_id, code, name, count, raw, points in sorted(
+        rows, key=lambda row: (order.get(row[2], 999), row[2])
+    ):
+        raw, points = _decimal(raw), _decimal(points)
+        bucket = result[period]
+        bucket["categories"].append(
+            {"code": code, "name": name, "records": int(count), "raw_points": raw, "points": points}
+        )
+        bucket["points"] += points
+        bucket["records"] += int(count)
+    return result
+
+
+def _decimal(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def quarter_today(today: date) -> tuple[int, int]:
+    return today.year, (today.month - 1) // 3 + 1
