@@ -233,6 +233,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "scoring.report_duties": is_deputy,
     "scoring.view_own_record": is_deputy & owns_the_record,
     "scoring.review_records": is_committee_staff | is_station_staff,
+    # Photos are served to the record's deputy and to those who audit it (object rules).
+    "scoring.view_record_photos": is_deputy | is_committee_staff | is_station_staff,
     "scoring.review_record": (is_committee_staff | is_station_staff) & reviews_the_record,
     "scoring.enter_records": is_committee_staff | is_station_staff,
     "scoring.view_rules": is_committee_staff | is_leader,

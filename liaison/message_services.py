@@ -32,6 +32,7 @@ from liaison.models import (
     VoterMessagePhoto,
 )
 from liaison.selectors import station_ids_for_staff
+from scoring.automatic import duty_records_for_message
 from suggestions.models import HandlingUnit, UnitLiaison
 
 MAX_PHOTOS = 3
@@ -414,6 +415,7 @@ def voter_message_answer(*, actor: User, message: VoterMessage, answer: str) -> 
         raise _refusal(message, "answer") from error
     _save(message, actor)
     _record(message, actor=actor, from_status=before)
+    duty_records_for_message(message=message, answered_on=timezone.localdate())
     _tell(
         message,
         [_deputy_user(message.deputy), _forwarded_by(message)],

@@ -15,6 +15,7 @@ from congress.errors import DomainError
 from congress.images import clean_photo
 from congress.models import Congress, User
 from liaison.models import DeputyGroup, GroupProject, ProgressPhoto, ProjectProgress, ProjectStatus
+from scoring.automatic import duty_records_for_project
 
 PROJECT_FIELDS = ("title", "goal", "budget", "partners", "year", "claimed_on")
 MAX_PHOTOS = 3
@@ -185,6 +186,7 @@ def project_close(
     project.closed_on = closed_on
     project._history_user = actor
     project.save()
+    duty_records_for_project(project=project)
     return project
 
 

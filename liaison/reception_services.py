@@ -24,6 +24,7 @@ from liaison.models import (
     RepeatRule,
     ScheduleDeputy,
 )
+from scoring.automatic import duty_records_for_reception
 
 # Generated days reach this far ahead; the daily job keeps the window moving.
 HORIZON_DAYS = 90
@@ -392,6 +393,7 @@ def reception_day_record(
     day.summary = summary.strip()
     day._history_user = actor
     day.save()
+    duty_records_for_reception(day=day)
     return day
 
 

@@ -305,6 +305,7 @@ def ranking_compute(
         ranking.deputy_count = RankingEntry.objects.filter(
             ranking=ranking, period=Period.QUARTER
         ).count()
+        ranking.save(update_fields=["deputy_count"])
         from .warning_engine import warnings_evaluate
 
         warnings_evaluate(ranking=ranking)

@@ -14,6 +14,7 @@ from congress.errors import DomainError
 from congress.models import User
 from congress.permissions import membership_can
 from congress.selectors import membership_for
+from scoring.automatic import duty_records_for_suggestion
 from suggestions import lifecycle
 from suggestions.models import (
     Suggestion,
@@ -79,6 +80,7 @@ def suggestion_accept(
     series = lifecycle.series_for(suggestion)
     number = lifecycle.next_number(congress=suggestion.congress, series=series)
     lifecycle.apply(suggestion, "accept", actor=actor, note=note, series=series, number=number)
+    duty_records_for_suggestion(suggestion=suggestion, accepted_on=timezone.localdate())
     _tell_deputy(
         suggestion,
         actor=actor,

@@ -47,6 +47,7 @@ def test_obtain_a_token_and_use_it(tenant_a, client):
         "liaison.view_receptions",
         "scoring.report_duties",
         "scoring.view_own_points",
+        "scoring.view_record_photos",
         "suggestions.view_own_suggestions",
         "suggestions.view_suggestions",
         "suggestions.write_suggestions",

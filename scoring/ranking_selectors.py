@@ -1,0 +1,384 @@
+"""Reads for the ranking board, the red and black lists, a deputy's trace and duty portrait."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
+from django.db.models.functions import RowNumber, TruncMonth
+
+from deputies.models import Deputy
+from deputies.selectors import deputy_search
+from liaison.models import DeputyGroup, GroupMembership, LiaisonStation, StationDeputy
+
+from .models import (
+    COUNTED_STATUSES,
+    DutyRecord,
+    DutyWarning,
+    Period,
+    Ranking,
+    RankingCategoryScore,
+    RankingEntry,
+    RankingGroupEntry,
+    RankingRollup,
+    RecordStatus,
+    WarningLevel,
+)
+from .selectors import parse_quarter
+
+# How many groups or stations the red and the black list each show.
+LIST_SIZE = 5
+LEVEL_ORDER = {WarningLevel.YELLOW: 1, WarningLevel.ORANGE: 2, WarningLevel.RED: 3}
+
+
+@dataclass
+class EntryFilters:
+    period: str = Period.QUARTER
+    group_id: int | None = None
+    station_id: int | None = None
+    level: str = ""
+    q: str = ""
+
+    @property
+    def period_label(self) -> str:
+        return Period(self.period).label
+
+
+@dataclass
+class Category:
+    code: str
+    name: str
+
+
+def ranking_list() -> QuerySet[Ranking]:
+    return Ranking.objects.select_related("rule_set").order_by("-year", "-quarter")
+
+
+def ranking_chosen(text: str | None) -> Ranking | None:
+    """The ranking of '2025Q3'; the latest one when the text is empty, bad or not ranked."""
+    parsed = parse_quarter(text or "")
+    if parsed is not None:
+        found = ranking_list().filter(year=parsed[0], quarter=parsed[1]).first()
+        if found is not None:
+            return found
+    return ranking_list().first()
+
+
+def ranking_categories(*, ranking: Ranking, period: str = Period.YEAR) -> list[Category]:
+    """The categories the snapshot scored, in the order of its rule set's items."""
+    codes = (
+        RankingCategoryScore.objects.filter(ranking=ranking, period=period)
+        .values_list("category_code", "category_name")
+        .distinct()
+    )
+    positions = {
+        code: index
+        for index, code in enumerate(
+            ranking.rule_set.items.order_by("position", "pk").values_list("code", flat=True)
+        )
+    }
+    found = {code: name for code, name in codes}
+    ordered = sorted(found, key=lambda code: (positions.get(code, len(positions)), code))
+    return [Category(code=code, name=found[code]) for code in ordered]
+
+
+def ranking_entries(*, ranking: Ranking, filters: EntryFilters) -> QuerySet[RankingEntry]:
+    queryset = RankingEntry.objects.filter(ranking=ranking, period=filters.period)
+    if filters.group_id:
+        queryset = queryset.filter(
+            Exists(
+                GroupMembership.objects.filter(
+                    deputy=OuterRef("deputy_id"), group_id=filters.group_id
+                )
+            )
+        )
+    if filters.station_id:
+        queryset = queryset.filter(
+            Exists(
+                StationDeputy.objects.filter(
+                    deputy=OuterRef("deputy_id"), station_id=filters.station_id
+                )
+            )
+        )
+    if filters.level:
+        queryset = queryset.filter(deputy__level=filters.level)
+    if filters.q.strip():
+        queryset = queryset.filter(
+            deputy_id__in=deputy_search(Deputy.objects.all(), filters.q).values("pk")
+        )
+    return queryset.select_related("deputy").prefetch_related(
+        Prefetch("deputy__deputy_groups", queryset=DeputyGroup.objects.order_by("name")),
+        Prefetch("deputy__stations", queryset=LiaisonStation.objects.order_by("name")),
+    )
+
+
+def warnings_in_force(*, ranking: Ranking, deputy_ids) -> QuerySet[DutyWarning]:
+    """Warnings raised at or before the ranking and not cleared by then."""
+    year, quarter = ranking.year, ranking.quarter
+    raised = Q(raised_by__year__lt=year) | Q(raised_by__year=year, raised_by__quarter__lte=quarter)
+    not_cleared = (
+        Q(cleared_by__isnull=True)
+        | Q(cleared_by__year__gt=year)
+        | Q(cleared_by__year=year, cleared_by__quarter__gt=quarter)
+    )
+    return DutyWarning.objects.filter(raised, not_cleared, deputy_id__in=deputy_ids)
+
+
+def decorate_entries(entries, *, ranking: Ranking, period: str, categories: list[Category]):
+    """Each entry of a page gets its category points (in column order) and its warnings:
+    two queries for the whole page."""
+    entries = list(entries)
+    deputy_ids = [entry.deputy_id for entry in entries]
+    scores: dict[int, dict[str, Decimal]] = {}
+    for deputy_id, code, points in RankingCategoryScore.objects.filter(
+        ranking=ranking, period=period, deputy_id__in=deputy_ids
+    ).values_list("deputy_id", "category_code", "points"):
+        scores.setdefault(deputy_id, {})[code] = points
+    warnings: dict[int, list[DutyWarning]] = {}
+    for warning in warnings_in_force(ranking=ranking, deputy_ids=deputy_ids).order_by("pk"):
+        warnings.setdefault(warning.deputy_id, []).append(warning)
+    for entry in entries:
+        _places_moved(entry)
+        own = scores.get(entry.deputy_id, {})
+        entry.category_cells = [
+            {"code": category.code, "name": category.name, "points": own.get(category.code)}
+            for category in categories
+        ]
+        entry.warnings = warnings.get(entry.deputy_id, [])
+        entry.warning_level = max(
+            (warning.level for warning in entry.warnings),
+            key=lambda level: LEVEL_ORDER.get(level, 0),
+            default="",
+        )
+    return entries
+
+
+def _places_moved(entry: RankingEntry) -> None:
+    """How many places up or down, unsigned, for the page to say "up 3" or "down 3"."""
+    change = entry.rank_change
+    entry.places_moved = abs(change) if change else 0
+
+
+@dataclass
+class Lists:
+    kind: str
+    red: list[RankingRollup] = field(default_factory=list)
+    black: list[RankingRollup] = field(default_factory=list)
+
+
+def red_and_black(*, ranking: Ranking, period: str, kind: str, size: int = LIST_SIZE) -> Lists:
+    """The best `size` by average (red) and the worst (black); they never overlap."""
+    rollups = list(
+        RankingRollup.objects.filter(ranking=ranking, period=period, kind=kind).order_by(
+            "rank", "name"
+        )
+    )
+    red_size = min(size, (len(rollups) + 1) // 2)
+    black_size = min(size, len(rollups) // 2)
+    red = rollups[:red_size]
+    black = list(reversed(rollups[len(rollups) - black_size :])) if black_size else []
+    return Lists(kind=kind, red=red, black=black)
+
+
+def rollup_list(*, ranking: Ranking, period: str, kind: str) -> QuerySet[RankingRollup]:
+    return RankingRollup.objects.filter(ranking=ranking, period=period, kind=kind).order_by(
+        "rank", "name"
+    )
+
+
+def filter_choices() -> dict:
+    return {
+        "groups": list(DeputyGroup.objects.order_by("name").values_list("pk", "name")),
+        "stations": list(LiaisonStation.objects.order_by("name").values_list("pk", "name")),
+    }
+
+
+# A deputy's line in a ranking ----------------------------------------------------------------
+
+
+@dataclass
+class TraceCategory:
+    code: str
+    name: str
+    record_count: int = 0
+    raw_points: Decimal | None = None
+    points: Decimal | None = None
+    records: list[DutyRecord] = field(default_factory=list)
+
+    @property
+    def capped(self) -> bool:
+        return (
+            self.raw_points is not None
+            and self.points is not None
+            and self.points < self.raw_points
+        )
+
+
+@dataclass
+class Trace:
+    ranking: Ranking
+    deputy: Deputy
+    period: str
+    entry: RankingEntry | None
+    quarters: list[int]
+    categories: list[TraceCategory]
+    group_ranks: list[RankingGroupEntry]
+
+    @property
+    def record_count(self) -> int:
+        return sum(len(category.records) for category in self.categories)
+
+
+def period_quarters(ranking: Ranking, period: str) -> list[int]:
+    return [ranking.quarter] if period == Period.QUARTER else list(range(1, ranking.quarter + 1))
+
+
+def deputy_trace(*, ranking: Ranking, deputy: Deputy, period: str) -> Trace:
+    """The deputy's entry, per category the raw points, the cap and the points that counted,
+    and the counted records of the period's quarters behind them: four queries."""
+    entry = (
+        RankingEntry.objects.filter(ranking=ranking, period=period, deputy=deputy)
+        .select_related("deputy")
+        .first()
+    )
+    if entry is not None:
+        _places_moved(entry)
+    categories: dict[str, TraceCategory] = {}
+    for score in RankingCategoryScore.objects.filter(ranking=ranking, period=period, deputy=deputy):
+        categories[score.category_code] = TraceCategory(
+            code=score.category_code,
+            name=score.category_name,
+            record_count=score.record_count,
+            raw_points=score.raw_points,
+            points=score.points,
+        )
+    quarters = period_quarters(ranking, period)
+    records = DutyRecord.objects.filter(
+        deputy=deputy, year=ranking.year, quarter__in=quarters, status__in=COUNTED_STATUSES
+    ).order_by("occurred_on", "pk")
+    for record in records:
+        category = categories.setdefault(
+            record.category_code,
+            TraceCategory(code=record.category_code, name=record.category_name),
+        )
+        category.records.append(record)
+    positions = {
+        code: index
+        for index, code in enumerate(
+            ranking.rule_set.items.order_by("position", "pk").values_list("code", flat=True)
+        )
+    }
+    ordered = sorted(
+        categories.values(), key=lambda c: (positions.get(c.code, len(positions)), c.code)
+    )
+    group_ranks = list(
+        RankingGroupEntry.objects.filter(ranking=ranking, period=period, deputy=deputy)
+        .select_related("group")
+        .order_by("group__name")
+    )
+    return Trace(
+        ranking=ranking,
+        deputy=deputy,
+        period=period,
+        entry=entry,
+        quarters=quarters,
+        categories=ordered,
+        group_ranks=group_ranks,
+    )
+
+
+# The duty portrait ----------------------------------------------------------------------------
+
+
+def month_starts(today: date, count: int = 12) -> list[date]:
+    """The first days of the last `count` months, the current one last."""
+    months = []
+    year, month = today.year, today.month
+    for _index in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(months))
+
+
+def monthly_activity(*, deputy: Deputy, today: date) -> list[tuple[date, int]]:
+    """Records per month over the last twelve months (rejected ones left out): one query."""
+    months = month_starts(today)
+    counts = {
+        (row["month"].year, row["month"].month): row["count"]
+        for row in DutyRecord.objects.filter(
+            deputy=deputy, occurred_on__gte=months[0], occurred_on__lte=today
+        )
+        .exclude(status=RecordStatus.REJECTED)
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("month")
+    }
+    return [(month, counts.get((month.year, month.month), 0)) for month in months]
+
+
+def category_medians(
+    *, ranking: Ranking, codes: list[str], period: str = Period.YEAR
+) -> dict[str, Decimal]:
+    """The congress median of each category's points, deputies without a score counting zero.
+
+    One query: a window numbers each category's scores from the lowest, and only the rows at
+    the middle of the whole field (zeros included) come back.
+    """
+    field_size = RankingEntry.objects.filter(ranking=ranking, period=period).count()
+    if field_size == 0:
+        return {}
+    low, high = (field_size + 1) // 2, field_size // 2 + 1
+    rows = (
+        RankingCategoryScore.objects.filter(ranking=ranking, period=period)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("category_code")],
+                order_by=[F("points").asc(), F("pk").asc()],
+            ),
+            present=Window(Count("pk"), partition_by=[F("category_code")]),
+        )
+        .annotate(place=F("position") + Value(field_size) - F("present"))
+        .values_list("category_code", "place", "points")
+    )
+    middle: dict[str, dict[int, Decimal]] = {}
+    for code, place, points in rows.filter(place__gte=low, place__lte=high):
+        middle.setdefault(code, {})[place] = points
+    medians = {}
+    for code in codes:
+        values = middle.get(code, {})
+        # A place that came back is a score; one that did not lies among the zeros.
+        pair = [values.get(low, Decimal(0)), values.get(high, Decimal(0))]
+        if field_size % 2:
+            medians[code] = pair[0]
+        else:
+            medians[code] = (pair[0] + pair[1]) / 2
+    return medians
+
+
+def deputy_category_points(*, ranking: Ranking, deputy: Deputy, period: str) -> dict[str, Decimal]:
+    return dict(
+        RankingCategoryScore.objects.filter(
+            ranking=ranking, period=period, deputy=deputy
+        ).values_list("category_code", "points")
+    )
+
+
+def deputy_quarter_history(*, deputy: Deputy, count: int = 8) -> list[RankingEntry]:
+    """The deputy's quarterly totals and ranks from the last `count` snapshots, oldest first."""
+    entries = list(
+        RankingEntry.objects.filter(deputy=deputy, period=Period.QUARTER)
+        .select_related("ranking")
+        .order_by("-ranking__year", "-ranking__quarter")[:count]
+    )
+    return list(reversed(entries))
+
+
+def deputy_profile(*, deputy_id: int) -> QuerySet[Deputy]:
+    return Deputy.objects.filter(pk=deputy_id).prefetch_related(
+        Prefetch("deputy_groups", queryset=DeputyGroup.objects.order_by("name")),
+        Prefetch("stations", queryset=LiaisonStation.objects.order_by("name")),
+    )
