@@ -22,7 +22,7 @@ from .models import (
     RuleItem,
     quarter_of,
 )
-from .selectors import rule_set_for_quarter
+from .selectors import quarter_is_closed, rule_set_for_quarter
 from .services import MAX_DESCRIPTION, MAX_REASON, in_congress_session, record_events
 
 if TYPE_CHECKING:
@@ -35,9 +35,7 @@ def _item_for_source(source: str, day: date) -> RuleItem | None:
     if day > timezone.localdate():
         return None
     year, quarter = day.year, quarter_of(day)
-    if DutyQuarter.objects.filter(
-        year=year, quarter=quarter, status=DutyQuarter.Status.CLOSED
-    ).exists():
+    if quarter_is_closed(day=day):
         return None
     rule_set = rule_set_for_quarter(year=year, quarter=quarter)
     if rule_set is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -131,10 +130,6 @@ def _has_month_caps(rule_set: RuleSet) -> bool:
     return rule_set.items.filter(cap_period=CapPeriod.MONTH).exists()
 
 
-def _params(**values) -> dict:
-    return values
-
-
 def _insert_category_scores(ranking: Ranking) -> None:
     select = _category_sql(by_month=_has_month_caps(ranking.rule_set), one_deputy=False)
     sql = f"""
@@ -147,7 +142,7 @@ def _insert_category_scores(ranking: Ranking) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            _params(
+            dict(
                 congress=ranking.congress_id,
                 ranking=ranking.pk,
                 year=ranking.year,
@@ -191,7 +186,7 @@ def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            _params(
+            dict(
                 congress=ranking.congress_id,
                 ranking=ranking.pk,
                 serving=DeputyStatus.SERVING,
@@ -202,7 +197,7 @@ def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id
 
 
 def _insert_group_ranks_and_rollups(ranking: Ranking) -> None:
-    params = _params(congress=ranking.congress_id, ranking=ranking.pk)
+    params = dict(congress=ranking.congress_id, ranking=ranking.pk)
     group_ranks = f"""
         INSERT INTO {T["group_entries"]} (congress_id, ranking_id, period, group_id, deputy_id,
                                           rank)
@@ -328,7 +323,7 @@ def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            _params(
+            dict(
                 congress=deputy.congress_id,
                 year=year,
                 quarter=quarter,
@@ -353,7 +348,3 @@ def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
 
 def _decimal(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
-
-
-def quarter_today(today: date) -> tuple[int, int]:
-    return today.year, (today.month - 1) // 3 + 1

@@ -1,6 +1,6 @@
 """The review API for staff: records to audit, batch approve and reject, batch entry, quarters.
 
-Ids in a body go through `duty_record_reviewable` or `duty_deputies_for` first: a record the
+Ids in a body go through `duty_record_reviewable` or `deputy_visible` first: a record the
 member may not audit is counted as left, a deputy they may not enter for is a field error.
 """
 
@@ -12,6 +12,7 @@ from rest_framework import exceptions, generics
 from rest_framework.response import Response
 
 from congress.api import CongressAPIView
+from deputies.selectors import deputy_visible
 from scoring import review_selectors as selectors
 from scoring import services
 from scoring.models import DutyRecord, RecordStatus
@@ -25,7 +26,7 @@ from scoring.review_serializers import (
     RejectInputSerializer,
     ReviewRecordSerializer,
 )
-from scoring.selectors import duty_deputies_for, duty_record_reviewable, parse_quarter
+from scoring.selectors import duty_record_reviewable, parse_quarter
 
 REVIEW = "scoring.review_records"
 
@@ -133,7 +134,7 @@ class EnterView(CongressAPIView):
         ids = list(dict.fromkeys(data["deputy_ids"]))
         found = {
             deputy.pk: deputy
-            for deputy in duty_deputies_for(membership=self.membership).filter(pk__in=ids)
+            for deputy in deputy_visible(membership=self.membership).filter(pk__in=ids)
         }
         missing = [pk for pk in ids if pk not in found]
         if missing:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from congress.models import Membership, Role
 from deputies.models import Deputy, DeputyStatus
-from deputies.selectors import deputy_at_station, deputy_in_group, deputy_search
+from deputies.selectors import deputy_at_station, deputy_in_group, deputy_search, deputy_visible
 from liaison.models import DeputyGroup, StationDeputy
 from liaison.selectors import station_visible
 
@@ -25,7 +25,6 @@ from .models import (
     quarter_of,
 )
 from .selectors import (
-    duty_deputies_for,
     duty_record_reviewable,
     quarter_bounds,
     rule_items,
@@ -154,7 +153,7 @@ def entry_items(*, day: date) -> list[RuleItem]:
 def entry_candidates(
     *, membership: Membership, group_id: int | None, station_id: int | None, search: str
 ) -> QuerySet[Deputy]:
-    queryset = duty_deputies_for(membership=membership).filter(status=DeputyStatus.SERVING)
+    queryset = deputy_visible(membership=membership).filter(status=DeputyStatus.SERVING)
     if group_id:
         queryset = deputy_in_group(queryset, group_id)
     if station_id:
@@ -178,7 +177,7 @@ def match_names(*, membership: Membership, names: list[str]) -> NameMatch:
     """
     wanted = list(dict.fromkeys(name for name in names if name))
     by_name: dict[str, list[Deputy]] = {}
-    for deputy in duty_deputies_for(membership=membership).filter(name__in=wanted):
+    for deputy in deputy_visible(membership=membership).filter(name__in=wanted):
         by_name.setdefault(deputy.name, []).append(deputy)
     match = NameMatch(found=[], unknown=[], ambiguous=[], not_serving=[])
     for name in wanted:

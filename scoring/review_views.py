@@ -1,7 +1,7 @@
 """Staff duty pages: the audit queue with batch approve and reject, a record with its history,
 batch entry for many deputies at once, and the quarters with their closing and ranking.
 
-Every id a form posts goes through `duty_record_reviewable` or `duty_deputies_for` first, so a
+Every id a form posts goes through `duty_record_reviewable` or `deputy_visible` first, so a
 record or deputy the member may not handle is ignored, whatever the browser sent.
 """
 
@@ -24,12 +24,12 @@ from congress.errors import DomainError
 from congress.models import JobRun, JobStatus
 from congress.pages import form_error, post_only
 from congress.permissions import membership_can
+from deputies.selectors import deputy_visible
 from scoring import review_selectors as selectors
 from scoring import services
 from scoring.models import DutyRecord, RecordOrigin, RecordStatus
 from scoring.review_forms import EntryForm, RejectForm, ReviewFilterForm, ids_from
 from scoring.selectors import (
-    duty_deputies_for,
     duty_record_reviewable,
     parse_quarter,
     quarter_is_closed,
@@ -269,7 +269,7 @@ def _entry_page(
     # Deputies ticked before the filter changed stay ticked, listed apart.
     kept = [
         deputy
-        for deputy in duty_deputies_for(membership=membership).filter(pk__in=ticked_ids)
+        for deputy in deputy_visible(membership=membership).filter(pk__in=ticked_ids)
         if deputy.pk not in shown
     ]
     context = {
@@ -303,7 +303,7 @@ def record_enter(request: HttpRequest, congress_slug: str) -> HttpResponse:
     if not form.is_valid():
         return _entry_page(request, form, ticked_ids, status=400)
     membership = request.membership
-    deputies = list(duty_deputies_for(membership=membership).filter(pk__in=ticked_ids))
+    deputies = list(deputy_visible(membership=membership).filter(pk__in=ticked_ids))
     match = selectors.match_names(membership=membership, names=form.pasted_names())
     problems = []
     if match.unknown:

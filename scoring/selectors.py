@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from congress.models import Membership, Role
-from deputies.models import Deputy
 from liaison.models import StationDeputy
 from liaison.selectors import station_ids_for_staff
 
@@ -49,17 +48,6 @@ def quarter_is_closed(*, day: date) -> bool:
     ).exists()
 
 
-def duty_deputies_for(*, membership: Membership) -> QuerySet[Deputy]:
-    """The deputies whose records a member may enter or audit (station staff: their stations')."""
-    queryset = Deputy.objects.all()
-    if membership.role == Role.STATION_STAFF:
-        stations = station_ids_for_staff(user=membership.user)
-        queryset = queryset.filter(
-            Exists(StationDeputy.objects.filter(deputy=OuterRef("pk"), station_id__in=stations))
-        )
-    return queryset
-
-
 def duty_record_reviewable(*, membership: Membership) -> QuerySet[DutyRecord]:
     """The records a member may audit: committee staff all, station staff their deputies'."""
     queryset = DutyRecord.objects.all()
@@ -78,8 +66,6 @@ def duty_record_reviewable(*, membership: Membership) -> QuerySet[DutyRecord]:
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     first = date(year, 3 * quarter - 2, 1)
     last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-    from datetime import timedelta
-
     return first, last - timedelta(days=1)
 
 

@@ -34,7 +34,7 @@ from .models import (
     quarter_of,
 )
 from .presets import DEFAULT_WARNING_RULES, PRESETS
-from .selectors import quarter_bounds, rule_set_current, rule_set_for_quarter
+from .selectors import quarter_bounds, quarter_is_closed, rule_set_current, rule_set_for_quarter
 
 MAX_DESCRIPTION = 500
 MAX_REASON = 300
@@ -329,10 +329,7 @@ def _check_day(day: date | None) -> date:
         raise DomainError(_("The date cannot be in the future."), field="occurred_on")
     if day.year < 2000:
         raise DomainError(_("Enter a real date."), field="occurred_on")
-    closed = DutyQuarter.objects.filter(
-        year=day.year, quarter=quarter_of(day), status=DutyQuarter.Status.CLOSED
-    ).exists()
-    if closed:
+    if quarter_is_closed(day=day):
         raise DomainError(
             _("%(year)sQ%(quarter)s is closed: its records can no longer change.")
             % {"year": day.year, "quarter": quarter_of(day)},
