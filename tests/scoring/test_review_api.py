@@ -61,7 +61,7 @@ def setup(tenant_a):
                 origin=RecordOrigin.DEPUTY,
                 occurred_on=LAST_QUARTER_DAY,
             )
-            for name, deputy in (("ours", ours), ("theirs", theirs))
+            for name, deputy in (("our_record", ours), ("their_record", theirs))
         }
     with tenant_a.scope():  # test setup
         for year in {TODAY.year, LAST_QUARTER_DAY.year}:
@@ -78,12 +78,12 @@ def test_the_list_shows_records_the_member_may_audit(tenant_a, client_for, setup
     staff = client_for(tenant_a.user(Role.COMMITTEE_STAFF))
     body = staff.get(api(tenant_a, "records/")).json()
     assert body["count"] == 2
-    row = next(item for item in body["results"] if item["id"] == setup["ours"].pk)
+    row = next(item for item in body["results"] if item["id"] == setup["our_record"].pk)
     assert row["deputy"] == {"id": setup["ours"].pk, "name": "张桂芳"}
     assert row["status"] == "submitted" and row["status_display"] == "等待审核"
     station = client_for(tenant_a.user(Role.STATION_STAFF))
     body = station.get(api(tenant_a, "records/")).json()
-    assert [item["id"] for item in body["results"]] == [setup["ours"].pk]
+    assert [item["id"] for item in body["results"]] == [setup["our_record"].pk]
 
 
 def test_the_list_filters_and_refuses_an_unknown_status(tenant_a, client_for, setup):
@@ -125,25 +125,25 @@ def test_the_list_runs_a_fixed_number_of_queries(tenant_a, client_for, setup):
 def test_station_staff_cannot_approve_another_stations_record(tenant_a, client_for, setup):
     station = client_for(tenant_a.user(Role.STATION_STAFF))
     response = station.post(
-        api(tenant_a, "approve/"), {"ids": [setup["ours"].pk, setup["theirs"].pk]}, format="json"
+        api(tenant_a, "approve/"), {"ids": [setup["our_record"].pk, setup["their_record"].pk]}, format="json"
     )
     assert response.status_code == 200
     assert response.json() == {"done": 1, "left": 1}
-    assert status_of(setup["ours"]) == RecordStatus.APPROVED
-    assert status_of(setup["theirs"]) == RecordStatus.SUBMITTED
-    response = station.post(api(tenant_a, "approve/"), {"ids": [setup["theirs"].pk]}, "json")
+    assert status_of(setup["our_record"]) == RecordStatus.APPROVED
+    assert status_of(setup["their_record"]) == RecordStatus.SUBMITTED
+    response = station.post(api(tenant_a, "approve/"), {"ids": [setup["their_record"].pk]}, "json")
     assert response.json() == {"done": 0, "left": 1}
 
 
 def test_reject_needs_a_reason_and_tells_the_deputy(tenant_a, client_for, setup):
     staff = client_for(tenant_a.user(Role.COMMITTEE_STAFF))
-    ids = {"ids": [setup["ours"].pk]}
+    ids = {"ids": [setup["our_record"].pk]}
     assert staff.post(api(tenant_a, "reject/"), ids, format="json").status_code == 400
     response = staff.post(api(tenant_a, "reject/"), {**ids, "reason": "  "}, format="json")
     assert response.status_code == 400
     response = staff.post(api(tenant_a, "reject/"), {**ids, "reason": "缺少照片"}, format="json")
     assert response.json() == {"done": 1, "left": 0}
-    assert status_of(setup["ours"]) == RecordStatus.REJECTED
+    assert status_of(setup["our_record"]) == RecordStatus.REJECTED
     with scopes_disabled():  # test reading
         assert Notification.objects.filter(user=tenant_a.user(Role.DEPUTY)).count() == 1
 
@@ -174,11 +174,11 @@ def test_roles_without_the_right_are_refused(tenant_a, client_for, setup):
     for role in (Role.DEPUTY, Role.LEADER, Role.UNIT_LIAISON):
         client = client_for(tenant_a.user(role))
         assert client.get(api(tenant_a, "records/")).status_code == 403
-        body = {"ids": [setup["ours"].pk]}
+        body = {"ids": [setup["our_record"].pk]}
         assert client.post(api(tenant_a, "approve/"), body, format="json").status_code == 403
     station = client_for(tenant_a.user(Role.STATION_STAFF))
     assert station.get(api(tenant_a, "quarters/")).status_code == 403
-    assert status_of(setup["ours"]) == RecordStatus.SUBMITTED
+    assert status_of(setup["our_record"]) == RecordStatus.SUBMITTED
 
 
 def entry(**fields) -> dict:
