@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django_scopes import scope, scopes_disabled
 
 from congress import celery_app
@@ -42,10 +49,51 @@ def _fast_and_isolated(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHER
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker) -> Iterator:
+    """One transaction open for a whole test module, rolled back after its last test.
+
+    Data the module's tests share (the demo, which takes many seconds to seed on PostgreSQL) is
+    written once inside it; each test still runs in a savepoint of its own, so what one test
+    writes is gone before the next. Every test of a module that uses it sees the shared data:
+    keep tests that need an empty database in another module, or before the first that uses it.
+    Yields the blocker, to unblock the database while writing the shared data.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# The day the shared demo is seeded on, and the module's tests run on (the clock ticks from
+# its morning): the demo is dated from today, and a fixed day keeps what it holds the same.
+DEMO_DAY = date(2026, 9, 20)
+
+
+@pytest.fixture(scope="module")
+def demo_output(module_db) -> Iterator[str]:
+    """The whole demo (`manage.py seed_demo`), seeded once for the module on DEMO_DAY; yields
+    what it printed. Tests using it also ask for `db`."""
+    out = io.StringIO()
+    morning = datetime.combine(DEMO_DAY, time(9), tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(morning, tick=True):
+        with module_db.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+            call_command("seed_demo", stdout=out)
+        yield out.getvalue()
 
 
 @dataclass

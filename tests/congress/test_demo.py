@@ -17,8 +17,11 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_creates_every_role_in_two_congresses_and_prints_logins(db):
-    output = seed()
+# The demo is seeded once for the module (demo_output); tests that seed again do so on top.
+
+
+def test_seed_demo_creates_every_role_in_two_congresses_and_prints_logins(demo_output, db):
+    output = demo_output
     assert Congress.objects.count() == 2
     with scopes_disabled():
         for congress in Congress.objects.all():
@@ -31,8 +34,7 @@ def test_seed_demo_creates_every_role_in_two_congresses_and_prints_logins(db):
     assert User.objects.get(username="platform").is_superuser
 
 
-def test_seed_demo_twice_changes_nothing(db):
-    seed()
+def test_seed_demo_twice_changes_nothing(demo_output, db):
     with scopes_disabled():
         before = (User.objects.count(), Membership.objects.count(), Congress.objects.count())
     seed()
@@ -41,8 +43,7 @@ def test_seed_demo_twice_changes_nothing(db):
     assert before == after
 
 
-def test_seed_demo_keeps_a_changed_password(db):
-    seed()
+def test_seed_demo_keeps_a_changed_password(demo_output, db):
     user = User.objects.get(username="xc-staff")
     user.set_password("Changed-password-1")
     user.save()
@@ -51,8 +52,7 @@ def test_seed_demo_keeps_a_changed_password(db):
     assert user.check_password("Changed-password-1")
 
 
-def test_demo_logins_work(db, client):
-    seed()
+def test_demo_logins_work(demo_output, db, client):
     response = client.post(
         "/accounts/login/", {"username": "13971000001", "password": DEMO_PASSWORD}
     )

@@ -12,11 +12,11 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 from PIL import Image
 
 from congress.errors import DomainError
-from congress.models import Congress, Membership, Notification, Role
+from congress.models import Notification, Role
 from liaison import message_services as services
 from liaison.models import (
     ForwardTarget,
@@ -964,45 +964,6 @@ def test_the_deputys_list_runs_a_fixed_number_of_queries(tenant_a, world, client
 
 
 # The demo ----------------------------------------------------------------------------------
-
-
-def test_the_demo_has_three_months_of_messages_in_every_status(db):
-    import io as text_io
-
-    from django.core.management import call_command
-
-    from liaison import demo_messages
-
-    call_command("seed_demo", stdout=text_io.StringIO())
-    demo_messages.seed()
-    congress = Congress.objects.get(slug="xiangcheng")
-    with scope(congress=congress):
-        messages = VoterMessage.objects.all()
-        today = timezone.localdate()
-        assert messages.count() == 60
-        assert set(messages.values_list("status", flat=True)) == set(MessageStatus.values)
-        assert set(messages.values_list("source", flat=True)) == set(MessageSource.values)
-        overdue = [m for m in messages if m.is_overdue(today)]
-        assert 3 <= len(overdue) <= 15
-        assert messages.filter(answered_on_the_spot=True).count() >= 3
-        rated = messages.exclude(satisfaction="")
-        assert rated.count() >= 20
-        assert rated.filter(satisfaction="satisfied").count() >= 0.75 * rated.count()
-        oldest = min(m.created_at for m in messages)
-        assert today - timezone.localdate(oldest) <= timedelta(days=91)
-        assert messages.filter(forward_target="unit").count() >= 3
-        liaison = UnitLiaison.objects.get(user__username="xc-unit")
-        assert liaison.unit.name == "襄城区城市管理执法局"
-        assert VoterMessageEvent.objects.filter(message__in=messages).count() >= 120
-        # The demo deputy has messages of their own to answer on the phone.
-        assert messages.filter(deputy__user__username="13971000001").count() >= 3
-        assert Membership.objects.filter(user__username="xc-unit").exists()
-        before = (messages.count(), VoterMessageEvent.objects.count())
-    demo_messages.seed()
-    with scope(congress=congress):
-        assert (VoterMessage.objects.count(), VoterMessageEvent.objects.count()) == before
-    with scope(congress=Congress.objects.get(slug="shiguai")):
-        assert VoterMessage.objects.count() == 15
 
 
 def test_only_staff_who_hand_out_codes_see_them(tenant_a, client_as):

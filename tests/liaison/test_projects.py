@@ -10,18 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 from PIL import Image
 
 from congress.errors import DomainError
 from congress.models import Role
-from liaison import demo_work, project_selectors, project_services
+from liaison import project_selectors, project_services
 from liaison.models import (
-    DeputyGroup,
     GroupProject,
     ProgressPhoto,
     ProjectProgress,
@@ -490,28 +487,6 @@ def test_the_groups_without_a_project_are_found_in_one_query(tenant_a, groups):
 
 
 # The demo ----------------------------------------------------------------------------------
-
-
-def test_the_demo_has_last_years_47_projects_43_done_and_this_years_claims(db):
-    call_command("seed_demo", stdout=io.StringIO())
-    demo_work.seed()
-    with scopes_disabled():  # a census
-        before = (GroupProject.objects.count(), ProjectProgress.objects.count())
-    demo_work.seed()
-    with scopes_disabled():  # a census
-        assert (GroupProject.objects.count(), ProjectProgress.objects.count()) == before
-        projects = GroupProject.objects.filter(congress__slug="xiangcheng")
-        last_year = projects.filter(year=2024)
-        assert last_year.count() == 47
-        assert last_year.filter(status=ProjectStatus.DONE).count() == 43
-        this_year = projects.filter(year=2025)
-        groups = DeputyGroup.objects.filter(congress__slug="xiangcheng").count()
-        claiming = this_year.values("group").distinct().count()
-        assert 0 < claiming < groups
-        assert set(this_year.values_list("status", flat=True)) >= {"in_progress", "done"}
-        with_progress = projects.annotate(n=Count("progress")).filter(n__gt=0).count()
-        assert with_progress > 40
-        assert all(p.claimed_on <= date(2025, 9, 20) for p in this_year)
 
 
 def test_the_filters_answer_htmx_with_the_table_only(tenant_a, groups, staff):

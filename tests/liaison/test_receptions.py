@@ -3,20 +3,18 @@ what, a deputy's days on the phone, the daily job and the demo."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from congress.errors import DomainError
 from congress.models import JobRun, JobStatus, Role
-from liaison import demo_work, reception_selectors, reception_services
+from liaison import reception_selectors, reception_services
 from liaison.models import (
     Attendance,
     ReceptionDay,
@@ -857,51 +855,6 @@ def test_the_daily_job_extends_every_schedule(tenant_a, place, frozen):
         assert run.result == {"schedules": 1, "days_created": 3}
     # Ninety days from 10 December reach 10 March.
     assert _days(tenant_a, schedule)[-3:] == [date(2026, 1, 6), date(2026, 2, 3), date(2026, 3, 3)]
-
-
-def test_the_demo_plans_held_and_coming_days_and_is_idempotent(db):
-    call_command("seed_demo", stdout=io.StringIO())
-    demo_work.seed()
-    with scopes_disabled():  # a census across both congresses
-        counts = (
-            ReceptionSchedule.objects.count(),
-            ReceptionDay.objects.count(),
-            ReceptionDuty.objects.count(),
-            ReceptionDuty.history.count(),
-        )
-    demo_work.seed()
-    with scopes_disabled():  # a census across both congresses
-        assert counts == (
-            ReceptionSchedule.objects.count(),
-            ReceptionDay.objects.count(),
-            ReceptionDuty.objects.count(),
-            ReceptionDuty.history.count(),
-        )
-        days = ReceptionDay.objects.filter(congress__slug="xiangcheng")
-        assert ReceptionSchedule.objects.filter(congress__slug="xiangcheng").count() == 9
-        rules = set(
-            ReceptionSchedule.objects.filter(congress__slug="xiangcheng").values_list(
-                "rule", flat=True
-            )
-        )
-        assert rules == {RepeatRule.DAY_OF_MONTH, RepeatRule.WEEKDAY_OF_MONTH}
-        held = days.filter(status=ReceptionStatus.HELD)
-        assert held.count() >= 30
-        assert set(held.values_list("visitor_count", flat=True)) <= set(range(3, 26))
-        attendance = set(
-            ReceptionDuty.objects.filter(reception_day__in=held).values_list(
-                "attendance", flat=True
-            )
-        )
-        assert attendance == {Attendance.ATTENDED, Attendance.ABSENT, Attendance.EXCUSED}
-        assert days.filter(status=ReceptionStatus.PLANNED).exists()
-        for schedule in ReceptionSchedule.objects.filter(congress__slug="xiangcheng"):
-            assert 3 <= schedule.deputies.count() <= 5
-        zhang_days = ReceptionDuty.objects.filter(
-            deputy__user__username="13971000001",
-            reception_day__status=ReceptionStatus.PLANNED,
-        )
-        assert zhang_days.exists()
 
 
 def test_the_home_page_box_shows_the_next_day(tenant_a, two_days, frozen):

@@ -125,7 +125,9 @@ def test_the_list_runs_a_fixed_number_of_queries(tenant_a, client_for, setup):
 def test_station_staff_cannot_approve_another_stations_record(tenant_a, client_for, setup):
     station = client_for(tenant_a.user(Role.STATION_STAFF))
     response = station.post(
-        api(tenant_a, "approve/"), {"ids": [setup["our_record"].pk, setup["their_record"].pk]}, format="json"
+        api(tenant_a, "approve/"),
+        {"ids": [setup["our_record"].pk, setup["their_record"].pk]},
+        format="json",
     )
     assert response.status_code == 200
     assert response.json() == {"done": 1, "left": 1}

@@ -3,9 +3,10 @@ numbers equal to the records counted one by one."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -25,17 +26,26 @@ from suggestions.models import (
     UnitLiaison,
 )
 from suggestions.stats_selectors import RECESS, lead_unit_expression, statistics
+from tests.conftest import FAST_HASHER
+
+QUERY_CEILING = 600
+
+
+@pytest.fixture(scope="module")
+def seeded_once(module_db):
+    """Seeded once for the module (see module_db); returns the congress and the number of
+    queries the suggestions demo took."""
+    with module_db.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        congress_demo.seed()
+        deputies_demo.seed()
+        with CaptureQueriesContext(connection) as queries:
+            demo.seed()
+        return Congress.objects.get(slug="xiangcheng"), len(queries)
 
 
 @pytest.fixture
-def seeded(db):
-    congress_demo.seed()
-    deputies_demo.seed()
-    started = time.monotonic()
-    demo.seed()
-    elapsed = time.monotonic() - started
-    congress = Congress.objects.get(slug="xiangcheng")
-    return congress, elapsed
+def seeded(seeded_once, db):
+    return seeded_once
 
 
 def _snapshot() -> dict:
@@ -51,8 +61,9 @@ def _snapshot() -> dict:
 
 
 def test_the_counts_the_report_gives_and_every_state(seeded):
-    congress, elapsed = seeded
-    assert elapsed < 20
+    congress, queries = seeded
+    # Written in bulk: a few hundred suggestions with their events in about 400 queries.
+    assert queries < QUERY_CEILING, queries
     with scope(congress=congress):
         received = Suggestion.objects.filter(status__in=RECEIVED_STATUSES)
         assert received.filter(session__name="十七届人大四次会议").count() == 107
@@ -110,7 +121,7 @@ def test_seeding_again_changes_nothing(seeded):
 
 def test_the_dashboard_numbers_match_the_records(seeded):
     """The numbers match the records: every figure recounted in Python from the rows."""
-    congress, _elapsed = seeded
+    congress, _queries = seeded
     today = timezone.localdate()
     with scope(congress=congress):
         stats = statistics(congress=congress, today=today)
