@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django_scopes import scope, scopes_disabled
 
@@ -63,16 +64,25 @@ def module_db(django_db_setup, django_db_blocker) -> Iterator:
     """One transaction open for a whole test module, rolled back after its last test.
 
     Data the module's tests share (the demo, which takes many seconds to seed on PostgreSQL) is
-    written once inside it; each test still runs in a savepoint of its own, so what one test
-    writes is gone before the next. Every test of a module that uses it sees the shared data:
-    keep tests that need an empty database in another module, or before the first that uses it.
-    Yields the blocker, to unblock the database while writing the shared data.
+    written once inside it, in `with module_db():`; each test still runs in a savepoint of its
+    own, so what one test writes is gone before the next. Every test of a module that uses it
+    sees the shared data: keep tests that need an empty database in another module, or before
+    the first that uses it.
     """
+
+    @contextmanager
+    def write() -> Iterator[None]:
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+            yield
+            # PostgreSQL checks foreign keys at commit, which never comes: each test's teardown
+            # would check all the shared rows again, and roll the check back with its savepoint.
+            connection.check_constraints()
+
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
     try:
-        yield django_db_blocker
+        yield write
     finally:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
@@ -91,7 +101,7 @@ def demo_output(module_db) -> Iterator[str]:
     out = io.StringIO()
     morning = datetime.combine(DEMO_DAY, time(9), tzinfo=ZoneInfo("Asia/Shanghai"))
     with time_machine.travel(morning, tick=True):
-        with module_db.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        with module_db():
             call_command("seed_demo", stdout=out)
         yield out.getvalue()
 

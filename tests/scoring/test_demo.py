@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
@@ -32,7 +31,6 @@ from scoring.models import (
     WarningTalk,
 )
 from suggestions import demo as suggestions_demo
-from tests.conftest import FAST_HASHER
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 20)
@@ -45,7 +43,7 @@ def seeded_once(module_db):
     reception days) is left out to keep the test quick; its automatic records are tested with
     the services. Returns the congress and the number of queries the duty demo took."""
     with time_machine.travel(datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI), tick=True):
-        with module_db.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+        with module_db():
             congress_demo.seed()
             deputies_demo.seed()
             suggestions_demo.seed()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -26,7 +25,6 @@ from suggestions.models import (
     UnitLiaison,
 )
 from suggestions.stats_selectors import RECESS, lead_unit_expression, statistics
-from tests.conftest import FAST_HASHER
 
 QUERY_CEILING = 600
 
@@ -35,7 +33,7 @@ QUERY_CEILING = 600
 def seeded_once(module_db):
     """Seeded once for the module (see module_db); returns the congress and the number of
     queries the suggestions demo took."""
-    with module_db.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+    with module_db():
         congress_demo.seed()
         deputies_demo.seed()
         with CaptureQueriesContext(connection) as queries:
