@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -18,6 +19,7 @@ from .models import (
     CapPeriod,
     DutyQuarter,
     DutyRecord,
+    ItemKind,
     Period,
     Ranking,
     RankingCategoryScore,
@@ -34,6 +36,7 @@ from .selectors import previous_quarter, rule_set_for_quarter
 T = {
     "records": DutyRecord._meta.db_table,
     "items": RuleItem._meta.db_table,
+    "rule_sets": RuleSet._meta.db_table,
     "scores": RankingCategoryScore._meta.db_table,
     "entries": RankingEntry._meta.db_table,
     "group_entries": RankingGroupEntry._meta.db_table,
@@ -60,59 +63,83 @@ def _month(column: str) -> str:
     return f"CAST(strftime('%%m', {column}) AS INTEGER)"
 
 
-def _category_sql(*, by_month: bool, one_deputy: bool) -> str:
+def _category_sql(*, by_month: bool, one_deputy: bool, sittings: int) -> str:
     """The per-deputy, per-category points of a quarter and of the year up to it.
 
-    Records are summed per month (only when a rule caps by month), then per quarter, then per
-    category, applying each item's cap at its own level; a yearly cap counts in the quarter
-    only what the quarter added below the cap. Closed quarters' records carry the points frozen
-    into them; open ones are scored by the rule set passed in.
+    One pass over the records sums them per deputy, category and quarter (and month, only when
+    a rule caps by month); each item's cap then applies at its own level, and a yearly cap
+    counts in the quarter only what the quarter added below the cap. Closed quarters' records
+    carry the points frozen into them; open ones are scored by the rule set passed in. Duties
+    done outside the `sittings` congress meetings (parameters sitting_from_N, sitting_to_N) are
+    counted on the way, for the warning about too few of them. A category's name is its rule's,
+    or for a category the rule set no longer has, the name an earlier version gave it.
     """
     month = _month("r.occurred_on") if by_month else "0"
     # A constant in GROUP BY would be read as a column position.
     group_month = f", {month}" if by_month else ""
     deputy_filter = "AND r.deputy_id = %(deputy)s" if one_deputy else ""
     counted = ", ".join(f"'{status}'" for status in COUNTED_STATUSES)
-    bucket = "m.frozen + m.unfrozen * COALESCE(i.points, 0)"
-    after_quarter = (
-        f"(CASE WHEN i.cap_period = '{CapPeriod.QUARTER}' "
-        f"THEN {_cap('ql.after_month', 'i.cap_points')} ELSE ql.after_month END)"
+    in_sitting = " OR ".join(
+        f"r.occurred_on BETWEEN %(sitting_from_{n})s AND %(sitting_to_{n})s"
+        for n in range(sittings)
     )
-    return f"""
-        WITH m AS (
-            SELECT r.deputy_id, r.category_code AS code, r.quarter AS q, {month} AS mon,
-                   COUNT(*) AS n,
-                   SUM(COALESCE(r.points, 0)) AS frozen,
-                   SUM(CASE WHEN r.points IS NULL THEN 1 ELSE 0 END) AS unfrozen,
-                   MAX(r.category_name) AS name
-            FROM {T["records"]} r
-            WHERE r.congress_id = %(congress)s AND r.year = %(year)s AND r.quarter <= %(quarter)s
-              AND r.status IN ({counted}) {deputy_filter}
-            GROUP BY r.deputy_id, r.category_code, r.quarter{group_month}
-        ),
-        ql AS (
-            SELECT m.deputy_id, m.code, m.q, SUM(m.n) AS n, MAX(m.name) AS name,
+    recess = f"r.kind = '{ItemKind.DUTY}'" + (f" AND NOT ({in_sitting})" if sittings else "")
+    bucket = "m.frozen + m.unfrozen * COALESCE(i.points, 0)"
+    if by_month:
+        quarters = f"""
+            SELECT m.deputy_id, m.code, m.q, SUM(m.n) AS n, SUM(m.recess) AS recess,
                    SUM({bucket}) AS raw,
                    SUM(CASE WHEN i.cap_period = '{CapPeriod.MONTH}'
                             THEN {_cap(bucket, "i.cap_points")} ELSE {bucket} END) AS after_month
             FROM m
             LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = m.code
-            GROUP BY m.deputy_id, m.code, m.q
+            GROUP BY m.deputy_id, m.code, m.q"""  # noqa: S608
+    else:
+        quarters = f"""
+            SELECT m.deputy_id, m.code, m.q, m.n, m.recess, {bucket} AS raw,
+                   {bucket} AS after_month
+            FROM m
+            LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = m.code"""  # noqa: S608
+    after_quarter = (
+        f"(CASE WHEN i.cap_period = '{CapPeriod.QUARTER}' "
+        f"THEN {_cap('ql.after_month', 'i.cap_points')} ELSE ql.after_month END)"
+    )
+    in_quarter = "CASE WHEN ql.q = %(quarter)s THEN {} ELSE 0 END"
+    return f"""
+        WITH m AS (
+            SELECT r.deputy_id, r.category_code AS code, r.quarter AS q, {month} AS mon,
+                   COUNT(*) AS n, COALESCE(SUM(r.points), 0) AS frozen,
+                   COUNT(*) - COUNT(r.points) AS unfrozen,
+                   SUM(CASE WHEN {recess} THEN 1 ELSE 0 END) AS recess
+            FROM {T["records"]} r
+            WHERE r.congress_id = %(congress)s AND r.year = %(year)s AND r.quarter <= %(quarter)s
+              AND r.status IN ({counted}) {deputy_filter}
+            GROUP BY r.deputy_id, r.category_code, r.quarter{group_month}
+        ),
+        ql AS ({quarters}
         ),
         cl AS (
-            SELECT ql.deputy_id, ql.code, COALESCE(MAX(i.name), MAX(ql.name)) AS name,
+            SELECT ql.deputy_id, ql.code, MAX(i.name) AS name,
                    MAX(i.cap_period) AS cap_period, MAX(i.cap_points) AS cap_points,
-                   SUM(CASE WHEN ql.q = %(quarter)s THEN ql.n ELSE 0 END) AS q_n,
-                   SUM(CASE WHEN ql.q = %(quarter)s THEN ql.raw ELSE 0 END) AS q_raw,
-                   SUM(CASE WHEN ql.q = %(quarter)s THEN {after_quarter} ELSE 0 END) AS q_capped,
+                   SUM({in_quarter.format("ql.n")}) AS q_n,
+                   SUM({in_quarter.format("ql.recess")}) AS q_recess,
+                   SUM({in_quarter.format("ql.raw")}) AS q_raw,
+                   SUM({in_quarter.format(after_quarter)}) AS q_capped,
                    SUM(CASE WHEN ql.q < %(quarter)s THEN ql.raw ELSE 0 END) AS prior_raw,
-                   SUM(ql.n) AS y_n, SUM(ql.raw) AS y_raw, SUM({after_quarter}) AS y_capped
+                   SUM(ql.n) AS y_n, SUM(ql.recess) AS y_recess, SUM(ql.raw) AS y_raw,
+                   SUM({after_quarter}) AS y_capped
             FROM ql
             LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = ql.code
             GROUP BY ql.deputy_id, ql.code
         )
-        SELECT p.period, cl.deputy_id, cl.code, cl.name,
+        SELECT p.period, cl.deputy_id, cl.code,
+               COALESCE(cl.name, (
+                   SELECT MAX(x.name) FROM {T["items"]} x
+                   JOIN {T["rule_sets"]} y ON y.id = x.rule_set_id
+                   WHERE y.congress_id = %(congress)s AND x.code = cl.code
+               ), cl.code) AS name,
                CASE WHEN p.period = 'quarter' THEN cl.q_n ELSE cl.y_n END AS n,
+               CASE WHEN p.period = 'quarter' THEN cl.q_recess ELSE cl.y_recess END AS recess,
                CASE WHEN p.period = 'quarter' THEN cl.q_raw ELSE cl.y_raw END AS raw,
                CASE WHEN cl.cap_period = '{CapPeriod.YEAR}' THEN
                     CASE WHEN p.period = 'quarter'
@@ -126,17 +153,36 @@ def _category_sql(*, by_month: bool, one_deputy: bool) -> str:
     """  # noqa: S608
 
 
+def _sittings(year: int) -> dict[str, str]:
+    """The days the congress sat in `year`, as the parameters _category_sql names."""
+    from suggestions.models import CongressSession
+
+    params: dict[str, str] = {}
+    rows = CongressSession.objects.filter(
+        starts_on__lte=date(year, 12, 31), ends_on__gte=date(year, 1, 1)
+    ).values_list("starts_on", "ends_on")
+    for n, (starts_on, ends_on) in enumerate(rows.order_by("starts_on", "pk")):
+        params[f"sitting_from_{n}"] = starts_on.isoformat()
+        params[f"sitting_to_{n}"] = ends_on.isoformat()
+    return params
+
+
 def _has_month_caps(rule_set: RuleSet) -> bool:
     return rule_set.items.filter(cap_period=CapPeriod.MONTH).exists()
 
 
 def _insert_category_scores(ranking: Ranking) -> None:
-    select = _category_sql(by_month=_has_month_caps(ranking.rule_set), one_deputy=False)
+    sittings = _sittings(ranking.year)
+    select = _category_sql(
+        by_month=_has_month_caps(ranking.rule_set),
+        one_deputy=False,
+        sittings=len(sittings) // 2,
+    )
     sql = f"""
         INSERT INTO {T["scores"]} (congress_id, ranking_id, period, deputy_id, category_code,
-                                   category_name, record_count, raw_points, points)
-        SELECT %(congress)s, %(ranking)s, s.period, s.deputy_id, s.code, s.name, s.n, s.raw,
-               s.points
+                                   category_name, record_count, recess_count, raw_points, points)
+        SELECT %(congress)s, %(ranking)s, s.period, s.deputy_id, s.code, s.name, s.n, s.recess,
+               s.raw, s.points
         FROM ({select}) s
     """  # noqa: S608
     with connection.cursor() as cursor:
@@ -148,6 +194,7 @@ def _insert_category_scores(ranking: Ranking) -> None:
                 year=ranking.year,
                 quarter=ranking.quarter,
                 rule_set=ranking.rule_set_id,
+                **sittings,
             ),
         )
 
@@ -157,19 +204,20 @@ def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id
     the bottom of the list is where warnings look."""
     sql = f"""
         INSERT INTO {T["entries"]} (congress_id, ranking_id, period, deputy_id, points,
-                                    record_count, rank, rank_from_bottom, previous_points,
-                                    previous_rank)
-        SELECT %(congress)s, %(ranking)s, t.period, t.deputy_id, t.points, t.n,
+                                    record_count, recess_count, rank, rank_from_bottom,
+                                    previous_points, previous_rank)
+        SELECT %(congress)s, %(ranking)s, t.period, t.deputy_id, t.points, t.n, t.recess,
                RANK() OVER (PARTITION BY t.period ORDER BY t.points DESC),
                RANK() OVER (PARTITION BY t.period ORDER BY t.points ASC),
                prev.points, prev.rank
         FROM (
             SELECT p.period, d.id AS deputy_id, COALESCE(s.points, 0) AS points,
-                   COALESCE(s.n, 0) AS n
+                   COALESCE(s.n, 0) AS n, COALESCE(s.recess, 0) AS recess
             FROM {T["deputies"]} d
             CROSS JOIN {PERIODS} p
             LEFT JOIN (
-                SELECT deputy_id, period, SUM(points) AS points, SUM(record_count) AS n
+                SELECT deputy_id, period, SUM(points) AS points, SUM(record_count) AS n,
+                       SUM(recess_count) AS recess
                 FROM {T["scores"]} WHERE ranking_id = %(ranking)s
                 GROUP BY deputy_id, period
             ) s ON s.deputy_id = d.id AND s.period = p.period
@@ -274,6 +322,12 @@ def ranking_compute(
         existing = Ranking.objects.filter(year=year, quarter=quarter).first()
         if existing is not None:
             return existing
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # A few large aggregations: held in memory rather than spilled to disk, and run
+                # as they are rather than compiled first (for one run, compiling costs more).
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute("SET LOCAL jit = off")
         started = time.perf_counter()
         try:
             with transaction.atomic():
@@ -319,7 +373,10 @@ def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
     }
     if rule_set is None:
         return result
-    sql = _category_sql(by_month=_has_month_caps(rule_set), one_deputy=True)
+    sittings = _sittings(year)
+    sql = _category_sql(
+        by_month=_has_month_caps(rule_set), one_deputy=True, sittings=len(sittings) // 2
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
@@ -329,11 +386,12 @@ def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
                 quarter=quarter,
                 rule_set=rule_set.pk,
                 deputy=deputy.pk,
+                **sittings,
             ),
         )
         rows = cursor.fetchall()
     order = {item.code: item.position for item in rule_set.items.all()}
-    for period, _deputy_id, code, name, count, raw, points in sorted(
+    for period, _deputy_id, code, name, count, _recess, raw, points in sorted(
         rows, key=lambda row: (order.get(row[2], 999), row[2])
     ):
         raw, points = _decimal(raw), _decimal(points)

@@ -15,8 +15,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,10 +25,7 @@ from congress.models import Congress, Membership, Role
 from congress.notifications import notify
 
 from .models import (
-    COUNTED_STATUSES,
-    DutyRecord,
     DutyWarning,
-    ItemKind,
     Period,
     Ranking,
     RankingEntry,
@@ -148,40 +144,17 @@ def _bottom_years_running(rule: WarningRule, ranking: Ranking) -> dict[int, str]
 
 
 def _few_recess_activities(rule: WarningRule, ranking: Ranking) -> dict[int, str]:
-    from suggestions.models import CongressSession
-
+    """Fewer duties between congress meetings in the last complete year than the rule asks:
+    the year's ranking counted them (outside the days the congress sat) as it scored them."""
     year = latest_complete_year(ranking)
-    year_ranking = Ranking.objects.filter(year=year, quarter=4).first()
+    year_ranking = ranking if (ranking.year, ranking.quarter) == (year, 4) else None
+    if year_ranking is None:
+        year_ranking = Ranking.objects.filter(year=year, quarter=4).first()
     if year_ranking is None:
         return {}
-    sitting = CongressSession.objects.filter(
-        starts_on__lte=OuterRef("occurred_on"), ends_on__gte=OuterRef("occurred_on")
-    )
-    recess_records = (
-        DutyRecord.objects.filter(
-            deputy_id=OuterRef("deputy_id"),
-            year=year,
-            kind=ItemKind.DUTY,
-            status__in=COUNTED_STATUSES,
-        )
-        .filter(~Exists(sitting))
-        .order_by()
-        .values("deputy_id")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    rows = (
-        RankingEntry.objects.filter(ranking=year_ranking, period=Period.YEAR)
-        .annotate(
-            recess=Coalesce(
-                Subquery(recess_records, output_field=IntegerField()),
-                Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .filter(recess__lt=rule.minimum)
-        .values_list("deputy_id", "recess")
-    )
+    rows = RankingEntry.objects.filter(
+        ranking=year_ranking, period=Period.YEAR, recess_count__lt=rule.minimum
+    ).values_list("deputy_id", "recess_count")
     return {
         deputy_id: _(
             "%(count)s duties between congress meetings in %(year)s, fewer than the "

@@ -33,6 +33,7 @@ from scoring.models import (
 )
 from scoring.ranking import deputy_live_scores, ranking_compute
 from tests.factories import (
+    CongressSessionFactory,
     DeputyFactory,
     DeputyGroupFactory,
     DutyRecordFactory,
@@ -313,6 +314,52 @@ def test_caps_per_month_quarter_and_year(tenant_a):
         # The quarter cap applies per quarter (12 + 3), the month cap per month, the year cap once.
         assert year_scores == {"study": D("15"), "voter_message": D("14"), "suggestion": D("30")}
         assert entries(second, Period.YEAR)["钱进"].points == D("59")
+
+
+def test_duties_between_congress_meetings_are_counted_for_the_year(tenant_a):
+    congress = tenant_a.congress
+    with tenant_a.scope():
+        rule_set = services.rule_set_create_from_preset(
+            actor=None, congress=congress, year=2025, preset="six"
+        )
+        CongressSessionFactory(
+            congress=congress, starts_on=date(2025, 1, 10), ends_on=date(2025, 1, 13)
+        )
+        enough = DeputyFactory(congress=congress, name="周敏")
+        short = DeputyFactory(congress=congress, name="吴刚")
+
+        def record(deputy, day, **fields):
+            fields.setdefault("status", "confirmed")
+            DutyRecordFactory(congress=congress, deputy=deputy, occurred_on=day, **fields)
+
+        for day in (date(2025, 2, 1), date(2025, 5, 1), date(2025, 1, 14), date(2025, 1, 9)):
+            record(enough, day)
+        for day in (date(2025, 3, 1), date(2025, 6, 1)):
+            record(short, day)
+        # None of these count: in session, rejected, a bonus, another year.
+        record(short, date(2025, 1, 10))
+        record(short, date(2025, 1, 13), category_code="congress_meeting")
+        record(short, date(2025, 7, 2), status="rejected")
+        record(short, date(2025, 7, 3), kind="bonus", category_code="commended")
+        record(short, date(2024, 7, 3))
+        for quarter in range(1, 5):
+            DutyQuarter.objects.create(
+                congress=congress,
+                year=2025,
+                quarter=quarter,
+                status=DutyQuarter.Status.CLOSED,
+                rule_set=rule_set,
+            )
+        ranking = ranking_compute(congress=congress, year=2025, quarter=4)
+        year = entries(ranking, Period.YEAR)
+        assert (year["周敏"].recess_count, year["吴刚"].recess_count) == (4, 2)
+        # The two in session still score: they are counted, only not as between meetings.
+        assert (year["周敏"].record_count, year["吴刚"].record_count) == (4, 5)
+        assert entries(ranking)["吴刚"].recess_count == 0  # nothing between meetings in Q4
+        study = RankingCategoryScore.objects.get(
+            ranking=ranking, period=Period.YEAR, deputy=short, category_code="study"
+        )
+        assert (study.record_count, study.recess_count) == (3, 2)
 
 
 def test_a_quarter_must_be_closed_to_be_ranked_and_ended_to_be_closed(tenant_a, committee):

@@ -36,9 +36,10 @@ def deputies(congress):
         return [DeputyFactory(congress=congress) for _ in range(10)]
 
 
-def snapshot(congress, year, quarter, ranks, *, period=Period.QUARTER, ranking=None):
+def snapshot(congress, year, quarter, ranks, *, period=Period.QUARTER, ranking=None, recess=None):
     """A ranking whose entries give each deputy the rank from the bottom in `ranks`
-    ({deputy: rank_from_bottom}); points follow the rank, so a lower rank has fewer points."""
+    ({deputy: rank_from_bottom}); points follow the rank, so a lower rank has fewer points.
+    `recess` gives deputies their duties between congress meetings (none by default)."""
     with scopes_disabled():  # test setup: snapshots written directly, as ranking_compute would
         if ranking is None:
             rule_set = RuleSetFactory(congress=congress, year=year)
@@ -60,6 +61,7 @@ def snapshot(congress, year, quarter, ranks, *, period=Period.QUARTER, ranking=N
                 record_count=from_bottom,
                 rank=max(count - from_bottom + 1, 1),
                 rank_from_bottom=from_bottom,
+                recess_count=(recess or {}).get(deputy, 0),
             )
             for deputy, from_bottom in ranks.items()
         )
@@ -275,9 +277,11 @@ def test_bottom_quarters_running_clears_when_a_quarter_is_better(tenant_a, congr
 # Years running -------------------------------------------------------------------------------
 
 
-def year_snapshot(congress, year, quarter, ranks):
+def year_snapshot(congress, year, quarter, ranks, recess=None):
     ranking = snapshot(congress, year, quarter, ranks)
-    return snapshot(congress, year, quarter, ranks, period=Period.YEAR, ranking=ranking)
+    return snapshot(
+        congress, year, quarter, ranks, period=Period.YEAR, ranking=ranking, recess=recess
+    )
 
 
 def test_bottom_years_running_reads_the_year_at_each_fourth_quarter(tenant_a, congress, deputies):
@@ -324,30 +328,20 @@ def record(congress, deputy, day, **fields):
         return DutyRecordFactory(congress=congress, deputy=deputy, occurred_on=day, **fields)
 
 
-def test_few_recess_activities_counts_counted_duties_between_sessions(tenant_a, congress, deputies):
+def test_few_recess_activities_reads_the_years_count(tenant_a, congress, deputies):
+    # The ranking counts the duties between meetings (tests/scoring/test_ranking_engine.py).
     rule(congress, "few_recess_activities", "red", minimum=3)
-    with scopes_disabled():  # test setup
-        CongressSessionFactory(
-            congress=congress, starts_on=date(2025, 1, 10), ends_on=date(2025, 1, 13)
-        )
     enough, short = deputies[0], deputies[1]
-    for day in (date(2025, 2, 1), date(2025, 5, 1), date(2025, 1, 14)):
-        record(congress, enough, day, status="confirmed")
-    for day in (date(2025, 3, 1), date(2025, 6, 1)):
-        record(congress, short, day, status="confirmed")
-    # None of these count: in session, awaiting audit, rejected, a bonus, another year.
-    record(congress, short, date(2025, 1, 10), status="confirmed")
-    record(congress, short, date(2025, 1, 13), status="confirmed")
-    record(congress, short, date(2025, 7, 1), status="submitted")
-    record(congress, short, date(2025, 7, 2), status="rejected")
-    record(congress, short, date(2025, 7, 3), status="confirmed", kind="bonus")
-    record(congress, short, date(2024, 7, 3), status="confirmed")
-    ranking = year_snapshot(congress, 2025, 4, {enough: 2, short: 1})
+    ranks = {enough: 2, short: 1}
+    ranking = year_snapshot(congress, 2025, 4, ranks, recess={enough: 3, short: 2})
     evaluate(tenant_a, ranking)
     assert active(tenant_a) == {short.pk}
     with tenant_a.scope():
         reason = DutyWarning.objects.get().reason
     assert "2025" in reason and "2" in reason and "3" in reason
+    # At 2026Q1 the rule still reads 2025's fourth quarter: the warning stays.
+    assert evaluate(tenant_a, year_snapshot(congress, 2026, 1, ranks))["cleared"] == 0
+    assert active(tenant_a) == {short.pk}
 
 
 def test_few_recess_activities_waits_for_the_fourth_quarter(tenant_a, congress, deputies):
@@ -362,8 +356,7 @@ def test_few_recess_activities_clears_after_a_better_year(tenant_a, congress, de
     deputy = deputies[0]
     evaluate(tenant_a, year_snapshot(congress, 2025, 4, {deputy: 1}))
     assert active(tenant_a) == {deputy.pk}
-    record(congress, deputy, date(2026, 8, 1))
-    evaluate(tenant_a, year_snapshot(congress, 2026, 4, {deputy: 1}))
+    evaluate(tenant_a, year_snapshot(congress, 2026, 4, {deputy: 1}, recess={deputy: 1}))
     assert active(tenant_a) == set()
 
 
