@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -63,75 +64,34 @@ def _month(column: str) -> str:
     return f"CAST(strftime('%%m', {column}) AS INTEGER)"
 
 
-def _category_sql(*, by_month: bool, one_deputy: bool, sittings: int) -> str:
+def _category_sql(*, cap_periods: set[str], one_deputy: bool, sittings: int) -> str:
     """The per-deputy, per-category points of a quarter and of the year up to it.
 
-    One pass over the records sums them per deputy, category and quarter (and month, only when
-    a rule caps by month); each item's cap then applies at its own level, and a yearly cap
-    counts in the quarter only what the quarter added below the cap. Closed quarters' records
-    carry the points frozen into them; open ones are scored by the rule set passed in. Duties
-    done outside the `sittings` congress meetings (parameters sitting_from_N, sitting_to_N) are
-    counted on the way, for the warning about too few of them. A category's name is its rule's,
-    or for a category the rule set no longer has, the name an earlier version gave it.
+    Each item's cap applies at its own level: a monthly cap per month, a quarterly one per
+    quarter, and a yearly cap counts in the quarter only what the quarter added below the cap.
+    Closed quarters' records carry the points frozen into them; open ones are scored by the rule
+    set passed in. Duties done outside the `sittings` congress meetings (parameters
+    sitting_from_N, sitting_to_N) are counted on the way, for the warning about too few of them.
+    A category's name is its rule's or, for a category the rule set no longer has, the name an
+    earlier version gave it.
     """
-    month = _month("r.occurred_on") if by_month else "0"
-    # A constant in GROUP BY would be read as a column position.
-    group_month = f", {month}" if by_month else ""
-    deputy_filter = "AND r.deputy_id = %(deputy)s" if one_deputy else ""
     counted = ", ".join(f"'{status}'" for status in COUNTED_STATUSES)
     in_sitting = " OR ".join(
         f"r.occurred_on BETWEEN %(sitting_from_{n})s AND %(sitting_to_{n})s"
         for n in range(sittings)
     )
-    recess = f"r.kind = '{ItemKind.DUTY}'" + (f" AND NOT ({in_sitting})" if sittings else "")
-    bucket = "m.frozen + m.unfrozen * COALESCE(i.points, 0)"
-    if by_month:
-        quarters = f"""
-            SELECT m.deputy_id, m.code, m.q, SUM(m.n) AS n, SUM(m.recess) AS recess,
-                   SUM({bucket}) AS raw,
-                   SUM(CASE WHEN i.cap_period = '{CapPeriod.MONTH}'
-                            THEN {_cap(bucket, "i.cap_points")} ELSE {bucket} END) AS after_month
-            FROM m
-            LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = m.code
-            GROUP BY m.deputy_id, m.code, m.q"""  # noqa: S608
-    else:
-        quarters = f"""
-            SELECT m.deputy_id, m.code, m.q, m.n, m.recess, {bucket} AS raw,
-                   {bucket} AS after_month
-            FROM m
-            LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = m.code"""  # noqa: S608
-    after_quarter = (
-        f"(CASE WHEN i.cap_period = '{CapPeriod.QUARTER}' "
-        f"THEN {_cap('ql.after_month', 'i.cap_points')} ELSE ql.after_month END)"
-    )
-    in_quarter = "CASE WHEN ql.q = %(quarter)s THEN {} ELSE 0 END"
-    return f"""
-        WITH m AS (
-            SELECT r.deputy_id, r.category_code AS code, r.quarter AS q, {month} AS mon,
-                   COUNT(*) AS n, COALESCE(SUM(r.points), 0) AS frozen,
-                   COUNT(*) - COUNT(r.points) AS unfrozen,
-                   SUM(CASE WHEN {recess} THEN 1 ELSE 0 END) AS recess
+    deputy_filter = "AND r.deputy_id = %(deputy)s" if one_deputy else ""
+    where = f"""
             FROM {T["records"]} r
             WHERE r.congress_id = %(congress)s AND r.year = %(year)s AND r.quarter <= %(quarter)s
-              AND r.status IN ({counted}) {deputy_filter}
-            GROUP BY r.deputy_id, r.category_code, r.quarter{group_month}
-        ),
-        ql AS ({quarters}
-        ),
-        cl AS (
-            SELECT ql.deputy_id, ql.code, MAX(i.name) AS name,
-                   MAX(i.cap_period) AS cap_period, MAX(i.cap_points) AS cap_points,
-                   SUM({in_quarter.format("ql.n")}) AS q_n,
-                   SUM({in_quarter.format("ql.recess")}) AS q_recess,
-                   SUM({in_quarter.format("ql.raw")}) AS q_raw,
-                   SUM({in_quarter.format(after_quarter)}) AS q_capped,
-                   SUM(CASE WHEN ql.q < %(quarter)s THEN ql.raw ELSE 0 END) AS prior_raw,
-                   SUM(ql.n) AS y_n, SUM(ql.recess) AS y_recess, SUM(ql.raw) AS y_raw,
-                   SUM({after_quarter}) AS y_capped
-            FROM ql
-            LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = ql.code
-            GROUP BY ql.deputy_id, ql.code
-        )
+              AND r.status IN ({counted}) {deputy_filter}"""
+    recess = f"(r.kind = '{ItemKind.DUTY}'" + (f" AND NOT ({in_sitting}))" if sittings else ")")
+    if CapPeriod.MONTH in cap_periods:
+        per_category = _per_category_by_month(where, recess)
+    else:
+        per_category = _per_category_in_one_pass(where, recess, CapPeriod.QUARTER in cap_periods)
+    return f"""
+        WITH {per_category}
         SELECT p.period, cl.deputy_id, cl.code,
                COALESCE(cl.name, (
                    SELECT MAX(x.name) FROM {T["items"]} x
@@ -153,6 +113,106 @@ def _category_sql(*, by_month: bool, one_deputy: bool, sittings: int) -> str:
     """  # noqa: S608
 
 
+# Both give `cl`: per deputy and category, the quarter's and the year's record count (n),
+# duties between meetings (recess), points before caps (raw) and after the monthly and
+# quarterly caps (capped), the raw points of the quarters before (prior_raw), and the rule.
+
+
+def _per_category_in_one_pass(where: str, recess: str, quarter_caps: bool) -> str:
+    """Without monthly caps: one GROUP BY deputy and category, the quarter picked out by FILTER
+    (and each quarter's sum kept apart only when a rule caps by quarter)."""
+    this = "r.quarter = %(quarter)s"
+    per_quarter = ""
+    capped_sum = "0"
+    if quarter_caps:
+        per_quarter = "".join(
+            f""",
+                   COALESCE(SUM(r.points) FILTER (WHERE r.quarter = {k}), 0) AS f{k},
+                   COUNT(*) FILTER (WHERE r.quarter = {k})
+                   - COUNT(r.points) FILTER (WHERE r.quarter = {k}) AS u{k}"""
+            for k in range(1, 5)
+        )
+        capped_sum = " + ".join(
+            _cap(f"(c.f{k} + c.u{k} * COALESCE(i.points, 0))", "i.cap_points") for k in range(1, 5)
+        )
+    return f"""
+        c AS (
+            SELECT r.deputy_id, r.category_code AS code,
+                   COUNT(*) AS y_n, COALESCE(SUM(r.points), 0) AS y_frozen,
+                   COUNT(*) - COUNT(r.points) AS y_unfrozen,
+                   COUNT(*) FILTER (WHERE {recess}) AS y_recess,
+                   COUNT(*) FILTER (WHERE {this}) AS q_n,
+                   COALESCE(SUM(r.points) FILTER (WHERE {this}), 0) AS q_frozen,
+                   COUNT(*) FILTER (WHERE {this})
+                   - COUNT(r.points) FILTER (WHERE {this}) AS q_unfrozen,
+                   COUNT(*) FILTER (WHERE {this} AND {recess}) AS q_recess{per_quarter}
+            {where}
+            GROUP BY r.deputy_id, r.category_code
+        ),
+        cr AS (
+            SELECT c.deputy_id, c.code, i.name, i.cap_period, i.cap_points, c.q_n, c.q_recess,
+                   c.y_n, c.y_recess,
+                   c.q_frozen + c.q_unfrozen * COALESCE(i.points, 0) AS q_raw,
+                   c.y_frozen + c.y_unfrozen * COALESCE(i.points, 0) AS y_raw,
+                   {capped_sum} AS quarters_capped
+            FROM c
+            LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = c.code
+        ),
+        cl AS (
+            SELECT cr.deputy_id, cr.code, cr.name, cr.cap_period, cr.cap_points, cr.q_n,
+                   cr.q_recess, cr.q_raw, cr.y_n, cr.y_recess, cr.y_raw,
+                   cr.y_raw - cr.q_raw AS prior_raw,
+                   CASE WHEN cr.cap_period = '{CapPeriod.QUARTER}'
+                        THEN {_cap("cr.q_raw", "cr.cap_points")} ELSE cr.q_raw END AS q_capped,
+                   CASE WHEN cr.cap_period = '{CapPeriod.QUARTER}'
+                        THEN cr.quarters_capped ELSE cr.y_raw END AS y_capped
+            FROM cr
+        )"""  # noqa: S608
+
+
+def _per_category_by_month(where: str, recess: str) -> str:
+    """With monthly caps: summed per month, then per quarter, then per category."""
+    month = _month("r.occurred_on")
+    bucket = "m.frozen + m.unfrozen * COALESCE(i.points, 0)"
+    after_quarter = (
+        f"(CASE WHEN i.cap_period = '{CapPeriod.QUARTER}' "
+        f"THEN {_cap('ql.after_month', 'i.cap_points')} ELSE ql.after_month END)"
+    )
+    in_quarter = "CASE WHEN ql.q = %(quarter)s THEN {} ELSE 0 END"
+    return f"""
+        m AS (
+            SELECT r.deputy_id, r.category_code AS code, r.quarter AS q, {month} AS mon,
+                   COUNT(*) AS n, COALESCE(SUM(r.points), 0) AS frozen,
+                   COUNT(*) - COUNT(r.points) AS unfrozen,
+                   COUNT(*) FILTER (WHERE {recess}) AS recess
+            {where}
+            GROUP BY r.deputy_id, r.category_code, r.quarter, {month}
+        ),
+        ql AS (
+            SELECT m.deputy_id, m.code, m.q, SUM(m.n) AS n, SUM(m.recess) AS recess,
+                   SUM({bucket}) AS raw,
+                   SUM(CASE WHEN i.cap_period = '{CapPeriod.MONTH}'
+                            THEN {_cap(bucket, "i.cap_points")} ELSE {bucket} END) AS after_month
+            FROM m
+            LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = m.code
+            GROUP BY m.deputy_id, m.code, m.q
+        ),
+        cl AS (
+            SELECT ql.deputy_id, ql.code, MAX(i.name) AS name,
+                   MAX(i.cap_period) AS cap_period, MAX(i.cap_points) AS cap_points,
+                   SUM({in_quarter.format("ql.n")}) AS q_n,
+                   SUM({in_quarter.format("ql.recess")}) AS q_recess,
+                   SUM({in_quarter.format("ql.raw")}) AS q_raw,
+                   SUM({in_quarter.format(after_quarter)}) AS q_capped,
+                   SUM(CASE WHEN ql.q < %(quarter)s THEN ql.raw ELSE 0 END) AS prior_raw,
+                   SUM(ql.n) AS y_n, SUM(ql.recess) AS y_recess, SUM(ql.raw) AS y_raw,
+                   SUM({after_quarter}) AS y_capped
+            FROM ql
+            LEFT JOIN {T["items"]} i ON i.rule_set_id = %(rule_set)s AND i.code = ql.code
+            GROUP BY ql.deputy_id, ql.code
+        )"""  # noqa: S608
+
+
 def _sittings(year: int) -> dict[str, str]:
     """The days the congress sat in `year`, as the parameters _category_sql names."""
     from suggestions.models import CongressSession
@@ -167,14 +227,14 @@ def _sittings(year: int) -> dict[str, str]:
     return params
 
 
-def _has_month_caps(rule_set: RuleSet) -> bool:
-    return rule_set.items.filter(cap_period=CapPeriod.MONTH).exists()
+def _cap_periods(rule_set: RuleSet) -> set[str]:
+    return set(rule_set.items.exclude(cap_period="").values_list("cap_period", flat=True))
 
 
 def _insert_category_scores(ranking: Ranking) -> None:
     sittings = _sittings(ranking.year)
     select = _category_sql(
-        by_month=_has_month_caps(ranking.rule_set),
+        cap_periods=_cap_periods(ranking.rule_set),
         one_deputy=False,
         sittings=len(sittings) // 2,
     )
@@ -209,7 +269,7 @@ def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id
         SELECT %(congress)s, %(ranking)s, t.period, t.deputy_id, t.points, t.n, t.recess,
                RANK() OVER (PARTITION BY t.period ORDER BY t.points DESC),
                RANK() OVER (PARTITION BY t.period ORDER BY t.points ASC),
-               prev.points, prev.rank
+               COALESCE(pq.points, py.points), COALESCE(pq.rank, py.rank)
         FROM (
             SELECT p.period, d.id AS deputy_id, COALESCE(s.points, 0) AS points,
                    COALESCE(s.n, 0) AS n, COALESCE(s.recess, 0) AS recess
@@ -226,10 +286,14 @@ def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id
                     SELECT 1 FROM {T["scores"]} x
                     WHERE x.ranking_id = %(ranking)s AND x.deputy_id = d.id))
         ) t
-        LEFT JOIN {T["entries"]} prev
-               ON prev.deputy_id = t.deputy_id AND prev.period = t.period
-              AND prev.ranking_id = CASE WHEN t.period = 'quarter'
-                                         THEN %(previous_quarter)s ELSE %(previous_year)s END
+        -- Every key a constant or the deputy: an index lookup per deputy whatever the planner
+        -- guesses about rows written a moment ago and not yet in its statistics.
+        LEFT JOIN {T["entries"]} pq
+               ON pq.ranking_id = %(previous_quarter)s AND pq.period = 'quarter'
+              AND t.period = 'quarter' AND pq.deputy_id = t.deputy_id
+        LEFT JOIN {T["entries"]} py
+               ON py.ranking_id = %(previous_year)s AND py.period = 'year'
+              AND t.period = 'year' AND py.deputy_id = t.deputy_id
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
@@ -297,6 +361,25 @@ def _insert_group_ranks_and_rollups(ranking: Ranking) -> None:
         )
 
 
+@contextmanager
+def _bulk_plans():
+    """Hash joins for the snapshot's statements, whatever the planner's statistics say.
+
+    Every statement joins whole sets (all deputies, all of a ranking's rows). The rows of the
+    ranking before are often not in PostgreSQL's statistics yet (autovacuum has not come by
+    since they were written); taking them for one row, the planner would pick a nested loop
+    that compares 10,000 deputies with 10,000 entries, 100 times slower.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = off")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = on")
+
+
 def ranking_compute(
     *, congress: Congress, year: int, quarter: int, actor: User | None = None
 ) -> Ranking:
@@ -348,9 +431,10 @@ def ranking_compute(
         }
         previous_quarter_id = previous.get(previous_quarter(year, quarter), -1)
         previous_year_id = previous.get((year, quarter - 1), -1) if quarter > 1 else -1
-        _insert_category_scores(ranking)
-        _insert_entries(ranking, previous_quarter_id, previous_year_id)
-        _insert_group_ranks_and_rollups(ranking)
+        with _bulk_plans():
+            _insert_category_scores(ranking)
+            _insert_entries(ranking, previous_quarter_id, previous_year_id)
+            _insert_group_ranks_and_rollups(ranking)
         ranking.deputy_count = RankingEntry.objects.filter(
             ranking=ranking, period=Period.QUARTER
         ).count()
@@ -375,7 +459,7 @@ def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
         return result
     sittings = _sittings(year)
     sql = _category_sql(
-        by_month=_has_month_caps(rule_set), one_deputy=True, sittings=len(sittings) // 2
+        cap_periods=_cap_periods(rule_set), one_deputy=True, sittings=len(sittings) // 2
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -4,6 +4,7 @@ audit and confirmation into a quarter's ranking; caps; rules revised after a qua
 from __future__ import annotations
 
 import io
+import random
 import threading
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,7 +32,7 @@ from scoring.models import (
     RankingRollup,
     RecordStatus,
 )
-from scoring.ranking import deputy_live_scores, ranking_compute
+from scoring.ranking import _category_sql, _sittings, deputy_live_scores, ranking_compute
 from tests.factories import (
     CongressSessionFactory,
     DeputyFactory,
@@ -360,6 +361,57 @@ def test_duties_between_congress_meetings_are_counted_for_the_year(tenant_a):
             ranking=ranking, period=Period.YEAR, deputy=short, category_code="study"
         )
         assert (study.record_count, study.recess_count) == (3, 2)
+
+
+def test_one_pass_and_the_month_by_month_sums_agree(tenant_a):
+    """Without monthly caps the engine sums each category in one pass; summing month by month
+    (which it does when a rule caps by month) must give the same numbers: quarterly and yearly
+    caps, points frozen or not, duties between meetings, every quarter."""
+    congress = tenant_a.congress
+    rng = random.Random(2026)
+    with tenant_a.scope():
+        rule_set = services.rule_set_create_from_preset(
+            actor=None, congress=congress, year=2026, preset="twelve"
+        )
+        rule_set.items.filter(cap_period="month").update(cap_period="quarter")  # test setup
+        items = list(rule_set.items.all())
+        CongressSessionFactory(
+            congress=congress, starts_on=date(2026, 1, 10), ends_on=date(2026, 1, 13)
+        )
+        capped = [item for item in items if item.cap_period]
+        deputies = [DeputyFactory(congress=congress) for _ in range(3)]
+        for _ in range(500):
+            # Half on capped rules, so that the caps bite.
+            item = rng.choice(capped if rng.random() < 0.5 else items)
+            DutyRecordFactory(
+                congress=congress,
+                deputy=rng.choice(deputies),
+                category_code=item.code,
+                category_name=item.name,
+                kind=item.kind,
+                occurred_on=date(2026, rng.randint(1, 12), rng.randint(1, 28)),
+                status=rng.choice(["approved", "confirmed", "confirmed", "rejected"]),
+                points=rng.choice([None, item.points, D("1.5")]),
+            )
+        sittings = _sittings(2026)
+        caps = {"quarter", "year"}
+        assert {item.cap_period for item in items} - {""} == caps
+
+        def scores(cap_periods, quarter):
+            sql = _category_sql(cap_periods=cap_periods, one_deputy=False, sittings=1)
+            params = dict(congress=congress.pk, year=2026, quarter=quarter, rule_set=rule_set.pk)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, {**params, **sittings})
+                return sorted(
+                    (period, deputy, code, name, int(n), int(recess), D(raw), D(points))
+                    for period, deputy, code, name, n, recess, raw, points in cursor.fetchall()
+                )
+
+        for quarter in range(1, 5):
+            one_pass = scores(caps, quarter)
+            assert len(one_pass) > 40
+            assert any(raw != points for *_row, raw, points in one_pass)  # the caps bit
+            assert one_pass == scores(caps | {"month"}, quarter)
 
 
 def test_a_quarter_must_be_closed_to_be_ranked_and_ended_to_be_closed(tenant_a, committee):
