@@ -56,6 +56,9 @@ class RankingEntrySerializer(serializers.Serializer):
     rank_from_bottom = serializers.IntegerField()
     points = serializers.DecimalField(**POINTS)
     record_count = serializers.IntegerField()
+    recess_count = serializers.IntegerField(
+        help_text="Counted duties done outside the days a congress session sat."
+    )
     previous_points = serializers.DecimalField(**POINTS, allow_null=True)
     previous_rank = serializers.IntegerField(allow_null=True)
     points_change = serializers.DecimalField(**POINTS, allow_null=True)
@@ -106,6 +109,9 @@ class RankingTraceEntrySerializer(serializers.Serializer):
     rank_from_bottom = serializers.IntegerField()
     points = serializers.DecimalField(**POINTS)
     record_count = serializers.IntegerField()
+    recess_count = serializers.IntegerField(
+        help_text="Counted duties done outside the days a congress session sat."
+    )
     previous_points = serializers.DecimalField(**POINTS, allow_null=True)
     previous_rank = serializers.IntegerField(allow_null=True)
     points_change = serializers.DecimalField(**POINTS, allow_null=True)

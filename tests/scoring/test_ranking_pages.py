@@ -678,6 +678,13 @@ def test_a_computed_ranking_on_the_board_traces_each_point_to_its_records(staff,
         True,
     )
     assert sum(record.points for record in study.records) == study.raw_points
+    # No congress session sat: each of the five is a duty between meetings, on the page and in
+    # the API.
+    entry_page = staff.get(entry_url(tenant_a, ranking, qian))
+    assert entry_page.context["trace"].entry.recess_count == 5
+    assert "闭会期间履职" in entry_page.content.decode()
+    api = f"/api/v1/c/{tenant_a.congress.slug}/duties/rankings/{ranking.pk}/deputies/{qian.pk}/"
+    assert staff.get(api).json()["entry"]["recess_count"] == 5
 
 
 def test_the_median_counts_deputies_without_a_score_as_zero(tenant_a):
