@@ -264,6 +264,8 @@ def voter_message_register_visit(
             from_status=MessageStatus.REGISTERED,
             note=_("Answered on the spot"),
         )
+        # The deputy who received the voter answered them: the same duty as a later answer.
+        duty_records_for_message(message=message, answered_on=timezone.localdate(now))
     else:
         _tell(
             message,

@@ -259,6 +259,33 @@ def test_an_answered_message_scores_the_deputy_it_was_addressed_or_forwarded_to(
     assert {r.category_code for r in found} == {"contact_voters"}
 
 
+def test_a_visit_answered_on_the_spot_scores_the_deputy_who_received_it(tenant_a, people, staff):
+    rules(tenant_a)
+    (zhang, *_others), _resigned = people
+    with scopes_disabled():  # test setup
+        station = LiaisonStationFactory(congress=tenant_a.congress, name="檀溪联络站")
+    with tenant_a.scope():
+        visits = [
+            message_services.voter_message_register_visit(
+                actor=staff,
+                congress=tenant_a.congress,
+                station=station,
+                deputy=deputy,
+                topic=VoterMessage._meta.get_field("topic").choices[0][0],
+                text="小区路灯坏了。",
+                consent_confirmed=True,
+                answered_on_the_spot=True,
+                answer="已当场联系街道。",
+            )
+            for deputy in (zhang, None)
+        ]
+    found = records(tenant_a, "message_answered")
+    # Staff who answered a visit with no deputy present earn nobody a record.
+    assert [(r.source_id, r.deputy_id, r.status) for r in found] == [
+        (visits[0].pk, zhang.pk, "approved")
+    ]
+
+
 # Group projects ----------------------------------------------------------------------------
 
 
