@@ -213,13 +213,13 @@ def _per_category_by_month(where: str, recess: str) -> str:
         )"""  # noqa: S608
 
 
-def _sittings(year: int) -> dict[str, str]:
+def _sittings(congress_id: int, year: int) -> dict[str, str]:
     """The days the congress sat in `year`, as the parameters _category_sql names."""
     from suggestions.models import CongressSession
 
     params: dict[str, str] = {}
     rows = CongressSession.objects.filter(
-        starts_on__lte=date(year, 12, 31), ends_on__gte=date(year, 1, 1)
+        congress_id=congress_id, starts_on__lte=date(year, 12, 31), ends_on__gte=date(year, 1, 1)
     ).values_list("starts_on", "ends_on")
     for n, (starts_on, ends_on) in enumerate(rows.order_by("starts_on", "pk")):
         params[f"sitting_from_{n}"] = starts_on.isoformat()
@@ -232,7 +232,7 @@ def _cap_periods(rule_set: RuleSet) -> set[str]:
 
 
 def _insert_category_scores(ranking: Ranking) -> None:
-    sittings = _sittings(ranking.year)
+    sittings = _sittings(ranking.congress_id, ranking.year)
     select = _category_sql(
         cap_periods=_cap_periods(ranking.rule_set),
         one_deputy=False,
@@ -457,7 +457,7 @@ def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
     }
     if rule_set is None:
         return result
-    sittings = _sittings(year)
+    sittings = _sittings(deputy.congress_id, year)
     sql = _category_sql(
         cap_periods=_cap_periods(rule_set), one_deputy=True, sittings=len(sittings) // 2
     )

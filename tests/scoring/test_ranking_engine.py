@@ -393,7 +393,7 @@ def test_one_pass_and_the_month_by_month_sums_agree(tenant_a):
                 status=rng.choice(["approved", "confirmed", "confirmed", "rejected"]),
                 points=rng.choice([None, item.points, D("1.5")]),
             )
-        sittings = _sittings(2026)
+        sittings = _sittings(congress.pk, 2026)
         caps = {"quarter", "year"}
         assert {item.cap_period for item in items} - {""} == caps
 
