@@ -47,11 +47,9 @@ class RankingEntryWarningSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class RankingEntrySerializer(serializers.Serializer):
-    deputy = RankedDeputySerializer()
-    groups = RankingNamedSerializer(many=True, source="deputy.deputy_groups.all")
-    stations = RankingNamedSerializer(many=True, source="deputy.stations.all")
-    period = serializers.CharField(help_text="quarter | year")
+class RankingTraceEntrySerializer(serializers.Serializer):
+    """A deputy's line in a ranking: total, rank and the change since last quarter."""
+
     rank = serializers.IntegerField()
     rank_from_bottom = serializers.IntegerField()
     points = serializers.DecimalField(**POINTS)
@@ -65,6 +63,15 @@ class RankingEntrySerializer(serializers.Serializer):
     rank_change = serializers.IntegerField(
         allow_null=True, help_text="Places gained since last quarter (negative: places lost)."
     )
+
+
+class RankingEntrySerializer(RankingTraceEntrySerializer):
+    """The line on the board: also who the deputy is, their groups, categories and warnings."""
+
+    deputy = RankedDeputySerializer()
+    groups = RankingNamedSerializer(many=True, source="deputy.deputy_groups.all")
+    stations = RankingNamedSerializer(many=True, source="deputy.stations.all")
+    period = serializers.CharField(help_text="quarter | year")
     categories = RankingEntryCategorySerializer(many=True, source="category_cells")
     warnings = RankingEntryWarningSerializer(many=True)
 
@@ -102,20 +109,6 @@ class RankingTraceCategorySerializer(serializers.Serializer):
     points = serializers.DecimalField(**POINTS, allow_null=True)
     capped = serializers.BooleanField(help_text="The cap kept the points below the raw sum.")
     records = RankingTraceRecordSerializer(many=True)
-
-
-class RankingTraceEntrySerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
-    rank_from_bottom = serializers.IntegerField()
-    points = serializers.DecimalField(**POINTS)
-    record_count = serializers.IntegerField()
-    recess_count = serializers.IntegerField(
-        help_text="Counted duties done outside the days a congress session sat."
-    )
-    previous_points = serializers.DecimalField(**POINTS, allow_null=True)
-    previous_rank = serializers.IntegerField(allow_null=True)
-    points_change = serializers.DecimalField(**POINTS, allow_null=True)
-    rank_change = serializers.IntegerField(allow_null=True)
 
 
 class RankingGroupRankSerializer(serializers.Serializer):

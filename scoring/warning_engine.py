@@ -147,8 +147,9 @@ def _few_recess_activities(rule: WarningRule, ranking: Ranking) -> dict[int, str
     """Fewer duties between congress meetings in the last complete year than the rule asks:
     the year's ranking counted them (outside the days the congress sat) as it scored them."""
     year = latest_complete_year(ranking)
-    year_ranking = ranking if (ranking.year, ranking.quarter) == (year, 4) else None
-    if year_ranking is None:
+    if (ranking.year, ranking.quarter) == (year, 4):
+        year_ranking = ranking
+    else:
         year_ranking = Ranking.objects.filter(year=year, quarter=4).first()
     if year_ranking is None:
         return {}
