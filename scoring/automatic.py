@@ -90,15 +90,11 @@ def duty_records_from_source(
     )
     now = timezone.now()
     records = [
-        DutyRecord(
+        DutyRecord.for_item(
+            item,
+            occurred_on,
             congress=congress,
             deputy_id=deputy_id,
-            category_code=item.code,
-            category_name=item.name,
-            kind=item.kind,
-            occurred_on=occurred_on,
-            year=occurred_on.year,
-            quarter=quarter_of(occurred_on),
             description=description,
             origin=RecordOrigin.AUTOMATIC,
             status=RecordStatus.APPROVED,

@@ -275,17 +275,7 @@ class Seeder:
     # --- The records --------------------------------------------------------------------------
 
     def _record(self, deputy: Deputy, item: RuleItem, day: date, **fields) -> DutyRecord:
-        return DutyRecord(
-            congress=self.congress,
-            deputy=deputy,
-            category_code=item.code,
-            category_name=item.name,
-            kind=item.kind,
-            occurred_on=day,
-            year=day.year,
-            quarter=quarter_of(day),
-            **fields,
-        )
+        return DutyRecord.for_item(item, day, congress=self.congress, deputy=deputy, **fields)
 
     def _write(self) -> None:
         rng = random.Random(f"duties-{self.slug}")

@@ -396,18 +396,17 @@ def duty_record_report(
             cleaned.append(clean_photo(photo))
         except ValidationError as error:
             raise DomainError(" ".join(error.messages), field="photos") from error
-    record = DutyRecord.objects.create(
+    record = DutyRecord.for_item(
+        item,
+        day,
         congress=deputy.congress,
         deputy=deputy,
-        category_code=item.code,
-        category_name=item.name,
-        kind=item.kind,
-        occurred_on=day,
         description=description,
         origin=RecordOrigin.DEPUTY,
         status=RecordStatus.SUBMITTED,
         created_by=actor,
     )
+    record.save()
     for content in cleaned:
         photo = DutyRecordPhoto(congress=deputy.congress, record=record)
         photo.image.save(content.name, content, save=False)
@@ -459,15 +458,11 @@ def duty_records_enter(
     )
     now = timezone.now()
     records = [
-        DutyRecord(
+        DutyRecord.for_item(
+            item,
+            day,
             congress=deputy.congress,
             deputy=deputy,
-            category_code=item.code,
-            category_name=item.name,
-            kind=item.kind,
-            occurred_on=day,
-            year=day.year,
-            quarter=quarter_of(day),
             description=description,
             origin=RecordOrigin.STAFF,
             status=RecordStatus.APPROVED,

@@ -186,6 +186,20 @@ class DutyRecord(models.Model):
         self.quarter = quarter_of(self.occurred_on)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def for_item(cls, item, occurred_on, **fields) -> DutyRecord:
+        """A record under a rule item, its category copied from the item and its year and
+        quarter set as save() would set them (bulk_create does not call save())."""
+        return cls(
+            category_code=item.code,
+            category_name=item.name,
+            kind=item.kind,
+            occurred_on=occurred_on,
+            year=occurred_on.year,
+            quarter=quarter_of(occurred_on),
+            **fields,
+        )
+
     @property
     def is_automatic(self) -> bool:
         return self.origin == RecordOrigin.AUTOMATIC
