@@ -13,6 +13,8 @@ same without a provider: it writes each text it would send to the "lvzhi.sms" lo
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -71,6 +73,88 @@ def notify(
     for channel in channels():
         transaction.on_commit(lambda channel=channel: _send_safely(channel, notification))
     return notification
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notice for `notify_many`: what `notify` takes, less the congress."""
+
+    user: User
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+    dedupe_key: str = ""
+
+
+# How many keys one "already sent?" query asks about.
+KEY_BATCH = 500
+
+
+def notify_many(*, congress: Congress, notices: Iterable[Notice]) -> list[Notification]:
+    """Record many notices at once, as `notify` would one by one, in a few statements.
+
+    A notice whose key its user already has (from before, or earlier in `notices`) is skipped.
+    Returns the new notices. Should another sender record one of the same keys meanwhile, the
+    batch falls back to `notify` per notice, which skips the duplicates one at a time.
+    """
+    notices = list(notices)
+    keys = sorted({notice.dedupe_key for notice in notices if notice.dedupe_key})
+    seen: set[tuple[int, str]] = set()
+    for start in range(0, len(keys), KEY_BATCH):
+        seen.update(
+            Notification.objects.filter(
+                congress=congress, dedupe_key__in=keys[start : start + KEY_BATCH]
+            ).values_list("user_id", "dedupe_key")
+        )
+    fresh: list[Notice] = []
+    for notice in notices:
+        if notice.dedupe_key:
+            key = (notice.user.pk, notice.dedupe_key)
+            if key in seen:
+                continue
+            seen.add(key)
+        fresh.append(notice)
+    if not fresh:
+        return []
+    rows = [
+        Notification(
+            congress=congress,
+            user=notice.user,
+            kind=notice.kind,
+            title=notice.title[:200],
+            body=notice.body[:500],
+            url=notice.url[:300],
+            dedupe_key=notice.dedupe_key,
+        )
+        for notice in fresh
+    ]
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows, batch_size=1000)
+    except IntegrityError:
+        created = []
+        for notice in fresh:
+            one = notify(
+                congress=congress,
+                user=notice.user,
+                kind=notice.kind,
+                title=notice.title,
+                body=notice.body,
+                url=notice.url,
+                dedupe_key=notice.dedupe_key,
+            )
+            if one is not None:
+                created.append(one)
+        return created
+    for channel in channels():
+        for notification in created:
+            transaction.on_commit(
+                lambda channel=channel, notification=notification: _send_safely(
+                    channel, notification
+                )
+            )
+    return created
 
 
 def _send_safely(channel: NotificationChannel, notification: Notification) -> None:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from congress.calendar import add_working_days, is_working_day
 from congress.jobs import JobContext, congress_task
-from congress.models import Congress, Membership, Notification, Role, User
-from congress.notifications import notify
+from congress.models import Congress, Membership, Role, User
+from congress.notifications import Notice, notify_many
 from congress.permissions import STAFF_ROLES
 from liaison.models import (
     OPEN_STATUSES,
@@ -37,8 +37,6 @@ KIND_DUE_SOON = "voter-message-due-soon"
 KIND_OVERDUE = "voter-message-overdue"
 KIND_OVERDUE_SUMMARY = "voter-messages-overdue"
 KIND_RECEPTION_TOMORROW = "reception-tomorrow"
-# Keys are looked up in batches: a congress with a long overdue list stays within SQL limits.
-KEY_BATCH = 500
 EXCERPT_LENGTH = 120
 
 
@@ -241,23 +239,13 @@ def reception_reminders(*, congress: Congress, today: date) -> list[Reminder]:
 
 
 def send_reminders(*, congress: Congress, reminders: list[Reminder]) -> int:
-    """Hand each reminder not sent before to notify(); returns how many notices were new."""
+    """Hand the reminders to notify_many(); returns how many notices were new (a reminder
+    whose key its user already has was sent before)."""
     if not reminders:
         return 0
-    keys = sorted({reminder.dedupe_key for reminder in reminders})
-    sent: set[tuple[int, str]] = set()
-    for start in range(0, len(keys), KEY_BATCH):
-        sent.update(
-            Notification.objects.filter(dedupe_key__in=keys[start : start + KEY_BATCH]).values_list(
-                "user_id", "dedupe_key"
-            )
-        )
-    fresh = [r for r in reminders if (r.user_id, r.dedupe_key) not in sent]
-    users = User.objects.in_bulk({reminder.user_id for reminder in fresh})
-    created = 0
-    for reminder in fresh:
-        notice = notify(
-            congress=congress,
+    users = User.objects.in_bulk({reminder.user_id for reminder in reminders})
+    notices = [
+        Notice(
             user=users[reminder.user_id],
             kind=reminder.kind,
             title=reminder.title,
@@ -265,8 +253,9 @@ def send_reminders(*, congress: Congress, reminders: list[Reminder]) -> int:
             url=reminder.url,
             dedupe_key=reminder.dedupe_key,
         )
-        created += notice is not None
-    return created
+        for reminder in reminders
+    ]
+    return len(notify_many(congress=congress, notices=notices))
 
 
 def send_daily_reminders_for(*, congress: Congress, today: date, job: JobContext | None = None):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from congress.errors import DomainError
 from congress.images import clean_photo
 from congress.models import Congress, User
-from congress.notifications import notify
+from congress.notifications import Notice, notify_many
 from deputies.models import Deputy, DeputyStatus
 
 from .models import (
@@ -490,7 +490,7 @@ def _locked_records(records: Iterable[DutyRecord | int]) -> list[DutyRecord]:
     return list(
         DutyRecord.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
-        .select_related("deputy")
+        .select_related("deputy__user")
         .order_by("pk")
     )
 
@@ -569,17 +569,18 @@ def duty_records_reject(*, actor: User, records: Iterable[DutyRecord | int], rea
     by_deputy: dict[int, list[DutyRecord]] = {}
     for record in chosen:
         by_deputy.setdefault(record.deputy_id, []).append(record)
-    for deputy_records in by_deputy.values():
-        deputy = deputy_records[0].deputy
-        if deputy.user_id is None or deputy.user_id == actor.pk:
-            continue
-        notify(
-            congress=deputy.congress,
-            user=deputy.user,
+    notices = [
+        Notice(
+            user=deputy_records[0].deputy.user,
             kind="duty_rejected",
             title=_("%(count)s duty records were not approved") % {"count": len(deputy_records)},
             body=reason,
         )
+        for deputy_records in by_deputy.values()
+        if deputy_records[0].deputy.user_id not in (None, actor.pk)
+    ]
+    if notices:
+        notify_many(congress=chosen[0].congress, notices=notices)
     return len(chosen)
 
 

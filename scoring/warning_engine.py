@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from congress.models import Congress, Membership, Role
-from congress.notifications import notify
+from congress.notifications import Notice, notify_many
 
 from .models import (
     DutyWarning,
@@ -318,21 +318,24 @@ def _tell(ranking: Ranking, new: list[DutyWarning], cleared: int) -> None:
             .only("pk", "user")
         }
         my_link = _link("my_duties:warnings", congress)
+        notices = []
         for deputy_id, warnings in by_deputy.items():
             if deputy_id not in users:
                 continue
             warnings.sort(key=lambda item: -LEVEL_ORDER.get(item.level, 0))
             level = WarningLevel(warnings[0].level).label
-            notify(
-                congress=congress,
-                user=users[deputy_id],
-                kind=KIND_DEPUTY,
-                title=_("You have a %(level)s duty warning (%(label)s)")
-                % {"level": level, "label": label},
-                body="；".join(warning.reason for warning in warnings),
-                url=my_link,
-                dedupe_key=f"duty-warning:{ranking.pk}:{deputy_id}",
+            notices.append(
+                Notice(
+                    user=users[deputy_id],
+                    kind=KIND_DEPUTY,
+                    title=_("You have a %(level)s duty warning (%(label)s)")
+                    % {"level": level, "label": label},
+                    body="；".join(warning.reason for warning in warnings),
+                    url=my_link,
+                    dedupe_key=f"duty-warning:{ranking.pk}:{deputy_id}",
+                )
             )
+        notify_many(congress=congress, notices=notices)
     if not new and not cleared:
         return
     levels = Counter(warning.level for warning in new)
@@ -350,13 +353,17 @@ def _tell(ranking: Ranking, new: list[DutyWarning], cleared: int) -> None:
     staff = Membership.objects.filter(
         congress=congress, is_active=True, role__in=[Role.COMMITTEE_ADMIN, Role.COMMITTEE_STAFF]
     ).select_related("user")
-    for membership in staff:
-        notify(
-            congress=congress,
-            user=membership.user,
-            kind=KIND_STAFF,
-            title=_("Duty warnings after the %(label)s ranking") % {"label": label},
-            body=body,
-            url=link,
-            dedupe_key=f"duty-warnings:{ranking.pk}",
-        )
+    notify_many(
+        congress=congress,
+        notices=[
+            Notice(
+                user=membership.user,
+                kind=KIND_STAFF,
+                title=_("Duty warnings after the %(label)s ranking") % {"label": label},
+                body=body,
+                url=link,
+                dedupe_key=f"duty-warnings:{ranking.pk}",
+            )
+            for membership in staff
+        ],
+    )
