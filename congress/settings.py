@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "liaison",
     "suggestions",
     "scoring",
+    "reports",
 ]
 
 MIDDLEWARE = [

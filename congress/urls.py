@@ -52,6 +52,8 @@ urlpatterns = [
     path("c/<slug:congress_slug>/duties/rules/", include("scoring.rule_urls")),
     path("c/<slug:congress_slug>/duties/warnings/", include("scoring.warning_urls")),
     path("c/<slug:congress_slug>/duties/rankings/", include("scoring.ranking_urls")),
+    path("c/<slug:congress_slug>/exports/", include("reports.urls")),
+    path("c/<slug:congress_slug>/leadership/", include("reports.dashboard_urls")),
     path("p/<slug:congress_slug>/", include("liaison.public_urls")),
     path("p/<slug:congress_slug>/feedback/", include("suggestions.public_urls")),
     path("api/v1/auth/token/", api.ObtainTokenView.as_view(), name="api_token"),

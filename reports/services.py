@@ -1,0 +1,147 @@
+"""Starting an export, running it in the background, and clearing files past their keeping."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from datetime import timedelta
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress.errors import DomainError
+from congress.models import Congress, JobRun, JobStatus, Membership, User
+from congress.permissions import membership_can
+from congress.services import job_run_enqueue
+
+from .exporting import Exporter, ProgressCallback, exporter_class, render_workbook
+from .models import Export
+
+
+def exporter_for(
+    *, identifier: str, congress: Congress, membership: Membership | None, options: dict
+) -> Exporter:
+    cls = exporter_class(identifier)
+    if cls is None:
+        raise DomainError(_("There is no such export."), code="not_found")
+    return cls(congress=congress, membership=membership, options=options)
+
+
+def _may_export(exporter: Exporter, membership: Membership | None) -> bool:
+    return membership is not None and membership_can(membership, exporter.permission)
+
+
+@transaction.atomic
+def export_start(*, actor: User, membership: Membership, exporter: Exporter) -> Export:
+    """Record the export and queue its job; the page follows the job's progress."""
+    if not _may_export(exporter, membership):
+        raise DomainError(_("You may not make this export."), code="forbidden")
+    from .tasks import export_job
+
+    title = exporter.title()[:200]
+    job_run = job_run_enqueue(
+        congress=exporter.congress,
+        task=export_job,
+        label=_("Export: %(title)s") % {"title": title[:80]},
+        actor=actor,
+        exporter=exporter.identifier,
+        options=exporter.options,
+    )
+    return Export.objects.create(
+        congress=exporter.congress,
+        exporter=exporter.identifier,
+        title=title,
+        options=exporter.options,
+        job_run=job_run,
+        created_by=actor,
+    )
+
+
+def export_run(
+    *,
+    export: Export,
+    actor: User | None,
+    progress: ProgressCallback | None = None,
+) -> Export:
+    """Write the export's file and keep it. The member's right to it is checked again here:
+    a role taken away between asking and running must not still get the file. An export
+    without an actor (the quarterly schedule) runs as the system."""
+    membership = None
+    if actor is not None:
+        membership = Membership.objects.filter(user=actor, is_active=True).first()
+    exporter = exporter_for(
+        identifier=export.exporter,
+        congress=export.congress,
+        membership=membership,
+        options=export.options,
+    )
+    if actor is not None and not _may_export(exporter, membership):
+        raise DomainError(_("You may no longer make this export."), code="forbidden")
+    with tempfile.TemporaryFile() as output:
+        rows = render_workbook(exporter, output, progress=progress)
+        size = output.tell()
+        output.seek(0)
+        path = default_storage.save(
+            f"exports/{export.congress_id}/{uuid.uuid4().hex}.xlsx", File(output)
+        )
+    export.file_path = path
+    export.file_name = exporter.file_name()[:200]
+    export.row_count = rows
+    export.size = size
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file_path", "file_name", "row_count", "size", "finished_at"])
+    exports_prune(congress=export.congress)
+    return export
+
+
+def run_export_now(
+    *, exporter: Exporter, actor: User | None = None, progress: ProgressCallback | None = None
+) -> Export:
+    """Record and write an export in this process (schedules and the command line)."""
+    with transaction.atomic():
+        job_run = JobRun.objects.create(
+            congress=exporter.congress,
+            task_name="reports.tasks.export_job",
+            label=_("Export: %(title)s") % {"title": exporter.title()[:80]},
+            created_by=actor,
+            started_at=timezone.now(),
+            status=JobStatus.RUNNING,
+        )
+        export = Export.objects.create(
+            congress=exporter.congress,
+            exporter=exporter.identifier,
+            title=exporter.title()[:200],
+            options=exporter.options,
+            job_run=job_run,
+            created_by=actor,
+        )
+    export_run(export=export, actor=actor, progress=progress)
+    JobRun.objects.filter(pk=job_run.pk).update(
+        status=JobStatus.SUCCEEDED,
+        progress=100,
+        finished_at=timezone.now(),
+        result={"rows": export.row_count},
+    )
+    return export
+
+
+def exports_prune(*, congress: Congress) -> int:
+    """Remove the files of exports past their exporter's keeping period; the rows stay as the
+    record of who exported what. Returns how many files were removed."""
+    removed = 0
+    now = timezone.now()
+    candidates = Export.objects.filter(
+        congress=congress, removed_at__isnull=True, finished_at__isnull=False
+    ).exclude(file_path="")
+    for export in candidates.only("pk", "exporter", "file_path", "finished_at"):
+        cls = exporter_class(export.exporter)
+        keep_days = cls.keep_days if cls is not None else 7
+        if keep_days is None or export.finished_at > now - timedelta(days=keep_days):
+            continue
+        default_storage.delete(export.file_path)
+        Export.objects.filter(pk=export.pk).update(removed_at=now)
+        removed += 1
+    return removed

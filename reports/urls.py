@@ -1,0 +1,11 @@
+"""Exports, under /c/<congress_slug>/exports/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("file/<int:export_id>/", views.download, name="download"),
+    path("<slug:identifier>/", views.export, name="export"),
+]
