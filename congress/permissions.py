@@ -245,6 +245,13 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "scoring.view_portraits": is_committee_staff | is_leader,
     "scoring.view_warnings": is_committee_staff | is_leader,
     "scoring.manage_warnings": is_committee_staff,
+    # Exports of the staff lists (reports app machinery) and the leadership reports.
+    "suggestions.export_suggestions": is_committee_staff | is_leader,
+    "liaison.export_messages": is_committee_staff,
+    "scoring.export_records": is_committee_staff,
+    "scoring.export_rankings": is_committee_staff | is_leader,
+    "reports.view_dashboard": is_committee_staff | is_leader,
+    "reports.export_quarterly": is_committee_staff | is_leader,
 }
 for _name, _predicate in PERMISSIONS.items():
     congress_rules.add_rule(_name, _predicate)
