@@ -1,40 +1,42 @@
-"""Roster workbooks: the import template and the export, with the same columns to round-trip."""
+"""Roster workbooks: the import template and the export, with the same columns to round-trip.
+
+The export is a registered exporter ("roster") written by the shared renderer: no title rows (the
+header is row 1, as the import expects), the same dropdowns, guide sheet and hidden list sheet
+as the template.
+"""
 
 from __future__ import annotations
 
 import io
-import uuid
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Iterable, Iterator
+from datetime import date
 from urllib.parse import quote
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from congress.errors import DomainError
-from congress.models import Congress, JobRun, Membership, User
-from congress.services import job_run_enqueue
+from congress.models import Membership
 from deputies.importers import (
     COLUMN_BY_KEY,
     COLUMNS,
     EXAMPLE_NAME,
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
-    ProgressCallback,
     choice_display,
     choice_labels,
 )
-from deputies.models import Deputy, DeputyLevel, Gender, OccupationClass, Party
-from liaison.models import DeputyGroup, GroupMembership
+from deputies.models import Deputy, DeputyLevel, DeputyStatus, Gender, OccupationClass, Party
+from liaison.models import DeputyGroup, GroupMembership, LiaisonStation
+from reports.exporting import Column, Exporter, Sheet, register, sheet_name
+from reports.listing import scoped_id, titled
 
 # The roster sheet's name is part of the file format, like its headers.
 ROSTER_SHEET = "代表名册"
@@ -54,7 +56,12 @@ WIDTHS = {
 }
 # Choice columns get a dropdown fed from the hidden list sheet, in this order.
 DROPDOWN_COLUMNS = ("level", "gender", "party", "occupation_class", "ethnicity")
+# Files of the roster export made before it moved to the shared export page (job runs of this
+# task) are still served by the old download address for as long as they were kept.
+LEGACY_EXPORT_TASK = "deputies.import_tasks.roster_export_job"
 EXPORT_KEEP_DAYS = 7
+# The kind of each roster column in the export (the renderer's number formats).
+KINDS = {"birth_date": "date", "term": "int", "phone": "text"}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
 EXAMPLE_FONT = Font(italic=True, color="808080")
@@ -165,24 +172,7 @@ def write_roster_workbook(
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[column.key]
     sheet.freeze_panes = "A2"
-    labels = choice_labels()
-    last = max(MAX_ROWS + 1, last_row)
-    list_sheet_ref = quote_sheet(lists.title)
-    for list_index, key in enumerate(DROPDOWN_COLUMNS, start=1):
-        letter = get_column_letter(list_index)
-        column_letter = get_column_letter(_column_index(key))
-        validation = DataValidation(
-            type="list",
-            formula1=f"{list_sheet_ref}!${letter}$2:${letter}${len(labels[key]) + 1}",
-            allow_blank=True,
-            # A warning, not a stop: the import also understands common synonyms.
-            errorStyle="warning",
-            showErrorMessage=True,
-            errorTitle=_("Not in the list"),
-            error=_("Choose a value from the list, or check the guide sheet."),
-        )
-        validation.add(f"{column_letter}2:{column_letter}{last}")
-        sheet.data_validations.append(validation)
+    add_dropdowns(sheet, lists_title=lists.title, last_row=last_row)
 
     header = []
     for column in COLUMNS:
@@ -211,13 +201,36 @@ def write_roster_workbook(
     for row in _guide_rows():
         guide.append(row)
 
-    columns = [[_column_header(key), *labels[key]] for key in DROPDOWN_COLUMNS]
+    columns = [[_column_header(key), *choice_labels()[key]] for key in DROPDOWN_COLUMNS]
     for values in _transpose(columns):
         lists.append(values)
 
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def add_dropdowns(sheet, *, lists_title: str, last_row: int = 0) -> None:
+    """Dropdowns on the choice columns, fed from the hidden list sheet, down to the last row a
+    file may have (or the last exported row, if more)."""
+    labels = choice_labels()
+    last = max(MAX_ROWS + 1, last_row)
+    list_sheet_ref = quote_sheet(lists_title)
+    for list_index, key in enumerate(DROPDOWN_COLUMNS, start=1):
+        letter = get_column_letter(list_index)
+        column_letter = get_column_letter(_column_index(key))
+        validation = DataValidation(
+            type="list",
+            formula1=f"{list_sheet_ref}!${letter}$2:${letter}${len(labels[key]) + 1}",
+            allow_blank=True,
+            # A warning, not a stop: the import also understands common synonyms.
+            errorStyle="warning",
+            showErrorMessage=True,
+            errorTitle=_("Not in the list"),
+            error=_("Choose a value from the list, or check the guide sheet."),
+        )
+        validation.add(f"{column_letter}2:{column_letter}{last}")
+        sheet.data_validations.append(validation)
 
 
 def quote_sheet(title: str) -> str:
@@ -274,73 +287,132 @@ def deputy_row(deputy: Deputy, group_names: list[str]) -> list:
     ]
 
 
-@transaction.atomic
-def roster_export_start(*, actor: User, congress: Congress, filters: dict) -> JobRun:
-    """Queue the export of the roster as the list's filters narrow it."""
-    from deputies.import_tasks import roster_export_job
+def _filter_labels(filters: dict, group: str, station: str) -> list[tuple[str, str]]:
+    labels = []
+    if filters["q"]:
+        labels.append((_("Search"), filters["q"]))
+    if filters["level"]:
+        labels.append((_("Level"), str(DeputyLevel(filters["level"]).label)))
+    if filters["status"]:
+        labels.append((_("Status"), str(DeputyStatus(filters["status"]).label)))
+    if group:
+        labels.append((_("Group"), group))
+    if station:
+        labels.append((_("Station"), station))
+    return labels
 
-    return job_run_enqueue(
-        congress=congress,
-        task=roster_export_job,
-        label=str(roster_export_job.label),
-        actor=actor,
-        filters=filters,
-    )
 
+@register
+class RosterExporter(Exporter):
+    """The roster as the deputy list's filters narrow it, in the import's own file format."""
 
-def roster_export(
-    *,
-    congress: Congress,
-    actor: User | None,
-    filters: dict,
-    progress: ProgressCallback | None = None,
-) -> dict:
-    """Write the filtered roster to a workbook kept for download; returns where it is."""
-    from deputies.selectors import deputy_list
+    identifier = "roster"
+    name = "代表名册"
+    permission = "deputies.export_roster"
+    unit = gettext_lazy("deputies")
 
-    membership = Membership.objects.filter(user=actor).first() if actor is not None else None
-    if membership is None:
-        raise DomainError(_("Only a member of the congress can export its roster."))
-    # The list's own filters, so the export holds exactly what the list showed.
-    queryset = (
-        deputy_list(membership=membership, **filters)
-        .prefetch_related(None)
-        .prefetch_related(
-            Prefetch(
-                "group_memberships",
-                queryset=GroupMembership.objects.select_related("group").order_by("group__name"),
+    @classmethod
+    def options_from_query(cls, query: QueryDict, membership: Membership) -> dict:
+        from deputies.forms import DeputyFilterForm
+
+        filters = DeputyFilterForm(query).filters()
+        # Ids from the query string are fetched through the scope: another congress's is refused.
+        filters["group_id"] = scoped_id(query, "group", DeputyGroup.objects.all(), _("group"))
+        filters["station_id"] = scoped_id(
+            query, "station", LiaisonStation.objects.all(), _("station")
+        )
+        return filters
+
+    @property
+    def filters(self) -> dict:
+        keys = ("q", "level", "status", "group_id", "station_id")
+        return {
+            key: self.options.get(key) or ("" if key in ("q", "level", "status") else None)
+            for key in keys
+        }
+
+    def describe(self) -> list[tuple[str, str]]:
+        filters = self.filters
+        group = station = ""
+        if filters["group_id"]:
+            group = (
+                DeputyGroup.objects.filter(pk=filters["group_id"])
+                .values_list("name", flat=True)
+                .first()
+                or ""
+            )
+        if filters["station_id"]:
+            station = (
+                LiaisonStation.objects.filter(pk=filters["station_id"])
+                .values_list("name", flat=True)
+                .first()
+                or ""
+            )
+        return _filter_labels(filters, group, station)
+
+    def title(self) -> str:
+        return titled(self.name, self.describe())
+
+    def list_url(self) -> str:
+        return reverse("deputies:list", kwargs={"congress_slug": self.congress.slug})
+
+    def queryset(self):
+        from deputies.selectors import deputy_list
+
+        # The list's own selector and filters, so the export holds exactly what the list showed;
+        # only the groups are needed, sorted by name as the import writes them back.
+        return (
+            deputy_list(membership=self.membership, **self.filters)
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch(
+                    "group_memberships",
+                    queryset=GroupMembership.objects.select_related("group").order_by(
+                        "group__name"
+                    ),
+                )
             )
         )
-    )
-    total = queryset.count()
 
-    def rows():
-        tenth = 0
-        for index, deputy in enumerate(queryset.iterator(chunk_size=2000), start=1):
-            names = [membership.group.name for membership in deputy.group_memberships.all()]
-            yield deputy_row(deputy, names)
-            if progress is not None and index * 10 // total > tenth:
-                tenth = index * 10 // total
-                progress(tenth * 9, _("Wrote %(count)s deputies") % {"count": index})
+    def count(self) -> int:
+        return self.queryset().count()
 
-    content = write_roster_workbook(rows(), last_row=total + 1)
-    _remove_old_exports(congress)
-    path = default_storage.save(
-        f"exports/{congress.pk}/{uuid.uuid4().hex}.xlsx", ContentFile(content)
-    )
-    return {
-        "path": path,
-        "file_name": export_file_name(timezone.localdate()),
-        "count": total,
-    }
+    def sheets(self) -> Iterator[Sheet]:
+        queryset = self.queryset()
+        total = queryset.count()
+        lists_title = sheet_name(_("Lists"))
 
+        def rows() -> Iterator[list]:
+            for deputy in queryset.iterator(chunk_size=2000):
+                names = [link.group.name for link in deputy.group_memberships.all()]
+                yield deputy_row(deputy, names)
 
-def _remove_old_exports(congress: Congress) -> None:
-    folder = f"exports/{congress.pk}"
-    if not default_storage.exists(folder):
-        return
-    cutoff = timezone.now() - timedelta(days=EXPORT_KEEP_DAYS)
-    for name in default_storage.listdir(folder)[1]:
-        path = f"{folder}/{name}"
-        if default_storage.get_modified_time(path) < cutoff:
-            default_storage.delete(path)
+        yield Sheet(
+            name=ROSTER_SHEET,
+            title=None,
+            columns=[
+                Column(column.header, WIDTHS[column.key], KINDS.get(column.key, "general"))
+                for column in COLUMNS
+            ],
+            rows=rows(),
+            total=total,
+            before=lambda sheet: add_dropdowns(sheet, lists_title=lists_title, last_row=total + 1),
+        )
+        guide = _guide_rows()
+        yield Sheet(
+            name=_("How to fill in"),
+            title=None,
+            columns=[
+                Column(header, width)
+                for header, width in zip(guide[0], (18, 8, 70, 60), strict=True)
+            ],
+            rows=guide[1:],
+        )
+        labels = choice_labels()
+        yield Sheet(
+            name=lists_title,
+            title=None,
+            columns=[Column(_column_header(key), 16) for key in DROPDOWN_COLUMNS],
+            rows=_transpose([list(labels[key]) for key in DROPDOWN_COLUMNS]),
+            hidden=True,
+        )

@@ -1,4 +1,5 @@
-"""Background jobs of the roster's Excel import and export: preview, commit, export."""
+"""Background jobs of the roster's Excel import: preview and commit (the export is a shared
+exporter, deputies.exporters.RosterExporter)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.jobs import JobContext, congress_task
-from deputies import exporters, importers
+from deputies import importers
 from deputies.models import RosterImport
 
 
@@ -33,11 +34,4 @@ def roster_import_preview_job(job: JobContext, *, import_id: int, storage_name: 
 def roster_import_commit_job(job: JobContext, *, import_id: int) -> dict:
     return importers.roster_import_commit(
         roster_import_id=import_id, actor=job.actor, progress=job.progress
-    )
-
-
-@congress_task(label=gettext_lazy("Export the roster"))
-def roster_export_job(job: JobContext, *, filters: dict) -> dict:
-    return exporters.roster_export(
-        congress=job.congress, actor=job.actor, filters=filters, progress=job.progress
     )

@@ -1,26 +1,26 @@
-"""Pages of the roster's Excel import (upload, preview, confirm) and export (start, download)."""
+"""Pages of the roster's Excel import (upload, preview, confirm); the old addresses of the export,
+which now lives on the shared export page (reports)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congress.access import permission_required, require
 from congress.errors import DomainError
 from congress.models import JobRun, JobStatus
-from congress.permissions import membership_can
-from deputies import exporters, importers, selectors
-from deputies.forms import DeputyFilterForm
+from deputies import exporters, importers
 from deputies.import_forms import RosterUploadForm
-from deputies.import_tasks import roster_export_job
-from deputies.models import DeputyLevel, DeputyStatus, RosterImport, RosterImportStatus
-from liaison.models import DeputyGroup, LiaisonStation
+from deputies.models import RosterImport, RosterImportStatus
 
 IMPORT_PAGE_SIZE = 20
 PREVIEW_PAGE_SIZE = 100
@@ -187,94 +187,45 @@ def discard(request: HttpRequest, congress_slug: str, import_id: int) -> HttpRes
     return redirect("roster_import:upload", congress_slug=congress_slug)
 
 
-def _export_jobs():
-    return JobRun.objects.filter(task_name=roster_export_job.name).select_related("created_by")
-
-
 @permission_required("deputies.export_roster")
-@require_http_methods(["GET", "POST"])
+@require_GET
 def export(request: HttpRequest, congress_slug: str) -> HttpResponse:
-    filters = DeputyFilterForm(request.GET).filters()
-    # Ids from the query string are fetched through the scope: another congress's id is a 404.
-    group = (
-        get_object_or_404(DeputyGroup.objects, pk=filters["group_id"])
-        if filters["group_id"]
-        else None
-    )
-    station = (
-        get_object_or_404(LiaisonStation.objects, pk=filters["station_id"])
-        if filters["station_id"]
-        else None
-    )
+    """The roster export moved to the shared export page; old links and bookmarks land there
+    with their filters."""
+    url = reverse("reports:export", kwargs={"congress_slug": congress_slug, "identifier": "roster"})
     query = request.GET.copy()
     query.pop("job", None)
     query.pop("page", None)
-    if request.method == "POST":
-        job_run = exporters.roster_export_start(
-            actor=request.user, congress=request.congress, filters=filters
-        )
-        query["job"] = str(job_run.pk)
-        url = reverse("roster_import:export", kwargs={"congress_slug": congress_slug})
-        return redirect(f"{url}?{query.urlencode()}")
-
-    job = None
-    job_id = request.GET.get("job", "")
-    if job_id.isdigit():
-        job = get_object_or_404(_export_jobs(), pk=int(job_id))
-        require(request, "congress.view_job_run", job)
-    recent = _export_jobs()
-    if not membership_can(request.membership, "congress.view_jobs"):
-        recent = recent.filter(created_by=request.user)
-    context = {
-        "filters": filters,
-        "filter_labels": _filter_labels(filters, group, station),
-        "count": selectors.deputy_list(membership=request.membership, **filters).count(),
-        "query_string": query.urlencode(),
-        "job": job,
-        "polling": job is not None and job.status in RUNNING,
-        "recent": list(recent[:10]),
-    }
-    template = "deputies/export.html"
-    if request.htmx and request.htmx.target == "export-status":
-        template += "#export-status"
-    return render(request, template, context)
-
-
-def _filter_labels(filters: dict, group, station) -> list[tuple[str, str]]:
-    labels = []
-    if filters["q"]:
-        labels.append((_("Search"), filters["q"]))
-    if filters["level"]:
-        labels.append((_("Level"), DeputyLevel(filters["level"]).label))
-    if filters["status"]:
-        labels.append((_("Status"), DeputyStatus(filters["status"]).label))
-    if group is not None:
-        labels.append((_("Group"), group.name))
-    if station is not None:
-        labels.append((_("Station"), station.name))
-    return labels
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
 
 
 @permission_required("deputies.export_roster")
 @require_GET
 def download(request: HttpRequest, congress_slug: str, job_run_id: int) -> HttpResponse:
-    job = get_object_or_404(JobRun.objects.select_related("created_by"), pk=job_run_id)
+    """A file of the roster export from before the shared export page, while it is kept;
+    anything else is not found."""
+    job = get_object_or_404(
+        JobRun.objects.select_related("created_by"),
+        pk=job_run_id,
+        task_name=exporters.LEGACY_EXPORT_TASK,
+        status=JobStatus.SUCCEEDED,
+    )
     # Leaders may export, but may only fetch the files they asked for; staff fetch any.
     require(request, "congress.view_job_run", job)
-    path = job.result.get("path", "") if isinstance(job.result, dict) else ""
-    available = (
-        job.task_name == roster_export_job.name
-        and job.status == JobStatus.SUCCEEDED
-        and path.startswith(f"exports/{request.congress.pk}/")
+    result = job.result if isinstance(job.result, dict) else {}
+    path = result.get("path", "")
+    kept_until = (job.finished_at or job.created_at) + timedelta(days=exporters.EXPORT_KEEP_DAYS)
+    if not (
+        path.startswith(f"exports/{request.congress.pk}/")
+        and timezone.now() < kept_until
         and default_storage.exists(path)
-    )
-    if not available:
-        return render(request, "deputies/export_download.html", {"job": job})
+    ):
+        raise Http404
     response = FileResponse(
         default_storage.open(path, "rb"), content_type=importers.XLSX_CONTENT_TYPE
     )
     response["Content-Disposition"] = exporters.attachment_disposition(
-        job.result.get("file_name") or exporters.export_file_name(job.created_at.date()),
+        result.get("file_name") or exporters.export_file_name(job.created_at.date()),
         "roster.xlsx",
     )
     return response

@@ -1,20 +1,25 @@
-"""Roster export to Excel: a background job honouring the list's filters, the template's columns,
-a download for the person who asked (or staff), and a file that imports back unchanged."""
+"""Roster export to Excel through the shared export page: the list's filters honoured, the
+template's columns, a download for the person who asked (or staff), a file that imports back
+unchanged, and the old addresses of the roster's own export page."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django_scopes import scopes_disabled
 from openpyxl import load_workbook
 
-from congress.models import JobRun, JobStatus, Role
-from deputies.importers import HEADERS
+from congress.models import JobStatus, Role
+from deputies.exporters import LEGACY_EXPORT_TASK, ROSTER_SHEET
+from deputies.importers import HEADERS, MAX_ROWS
 from deputies.models import DeputyStatus
+from reports.models import Export
 from tests.deputies.test_import import XLSX, base, latest_import, upload
 from tests.factories import (
     DeputyFactory,
@@ -22,6 +27,7 @@ from tests.factories import (
     JobRunFactory,
     StationDeputyFactory,
 )
+from tests.reports.exports import download_url, export_url
 
 
 @pytest.fixture(autouse=True)
@@ -63,27 +69,29 @@ def roster(tenant_a):
     return {"zhang": zhang, "zhao": zhao, "wang": wang, "school": school, "station": station}
 
 
-def export_url(tenant) -> str:
-    return f"{base(tenant)}export/"
+def page_url(tenant, query: str = "") -> str:
+    return export_url(tenant, "roster", query)
 
 
-def start_export(client, tenant, capture, query: str = "") -> JobRun:
+def start_export(client, tenant, capture, query: str = "") -> Export:
     with capture(execute=True):
-        response = client.post(f"{export_url(tenant)}{query}")
+        response = client.post(page_url(tenant, query))
     assert response.status_code == 302
     with tenant.scope():
-        job = JobRun.objects.order_by("-pk").first()
-    assert response["Location"].endswith(f"job={job.pk}")
-    return job
+        export = Export.objects.select_related("job_run").order_by("-pk").first()
+    assert response["Location"].endswith(f"export={export.pk}")
+    return export
 
 
-def download(client, tenant, job):
-    return client.get(f"{export_url(tenant)}{job.pk}/")
+def download(client, tenant, export):
+    return client.get(download_url(tenant, export))
 
 
 def exported_rows(response) -> list[list]:
     content = b"".join(response.streaming_content)
-    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    sheet = book.worksheets[0]
+    assert sheet.title == ROSTER_SHEET
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == list(HEADERS)
     return rows[1:]
@@ -93,26 +101,24 @@ def test_staff_export_the_roster_and_download_it(
     tenant_a, roster, client_as, media, django_capture_on_commit_callbacks
 ):
     client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
-    page = client.get(export_url(tenant_a))
+    page = client.get(page_url(tenant_a))
     assert page.status_code == 200
-    assert "导出3名代表" in page.content.decode()
+    assert page.context["count"] == 3
 
-    job = start_export(client, tenant_a, django_capture_on_commit_callbacks)
+    export = start_export(client, tenant_a, django_capture_on_commit_callbacks)
 
-    assert job.status == JobStatus.SUCCEEDED
-    assert job.result["count"] == 3
-    assert job.result["path"].startswith(f"exports/{tenant_a.congress.pk}/")
-    assert (media / job.result["path"]).exists()
-    status = client.get(export_url(tenant_a), {"job": job.pk}).content.decode()
-    assert "已导出3名代表。" in status
-    assert f"{export_url(tenant_a)}{job.pk}/" in status
+    assert export.job_run.status == JobStatus.SUCCEEDED
+    assert export.file_path.startswith(f"exports/{tenant_a.congress.pk}/")
+    assert (media / export.file_path).exists()
+    status = client.get(page_url(tenant_a), {"export": export.pk}).content.decode()
+    assert download_url(tenant_a, export) in status
     assert 'hx-trigger="every 1s"' not in status
 
-    response = download(client, tenant_a, job)
+    response = download(client, tenant_a, export)
 
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
-    today = job.result["file_name"]
+    today = export.file_name
     assert today.startswith("代表名册-") and today.endswith(".xlsx")
     assert f"filename*=UTF-8''{quote(today)}" in response["Content-Disposition"]
     rows = {row[0]: row for row in exported_rows(response)}
@@ -149,16 +155,16 @@ def test_the_export_honours_the_list_filters(
     query, expected, tenant_a, roster, client_as, django_capture_on_commit_callbacks
 ):
     client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
-    job = start_export(client, tenant_a, django_capture_on_commit_callbacks, query)
-    assert {row[0] for row in exported_rows(download(client, tenant_a, job))} == expected
+    export = start_export(client, tenant_a, django_capture_on_commit_callbacks, query)
+    assert {row[0] for row in exported_rows(download(client, tenant_a, export))} == expected
 
 
 def test_the_export_filters_by_group_and_station(
     tenant_a, roster, client_as, django_capture_on_commit_callbacks
 ):
     client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
-    page = client.get(export_url(tenant_a), {"group": roster["school"].pk}).content.decode()
-    assert "教育卫生专业小组" in page and "导出2名代表" in page
+    page = client.get(page_url(tenant_a), {"group": roster["school"].pk})
+    assert "教育卫生专业小组" in page.content.decode() and page.context["count"] == 2
 
     by_group = start_export(
         client, tenant_a, django_capture_on_commit_callbacks, f"?group={roster['school'].pk}"
@@ -174,22 +180,25 @@ def test_the_export_filters_by_group_and_station(
     assert {row[0] for row in exported_rows(download(client, tenant_a, by_station))} == {"王秀兰"}
 
 
-def test_a_filter_naming_another_congresss_group_is_not_found(
-    tenant_a, tenant_b, roster, client_as
-):
+def test_a_filter_naming_another_congresss_group_is_refused(tenant_a, tenant_b, roster, client_as):
     with scopes_disabled():  # test setup
         theirs = GroupMembershipFactory(group__congress=tenant_b.congress).group
     client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
-    assert client.get(export_url(tenant_a), {"group": theirs.pk}).status_code == 404
-    assert client.post(f"{export_url(tenant_a)}?group={theirs.pk}").status_code == 404
+    page = client.get(page_url(tenant_a), {"group": theirs.pk})
+    assert page.status_code == 200
+    assert page.context["exporter"] is None
+    assert 'data-testid="export-start"' not in page.content.decode()
+    client.post(page_url(tenant_a, f"group={theirs.pk}"))
+    with tenant_a.scope():
+        assert not Export.objects.exists()
 
 
 def test_an_exported_roster_imports_back_unchanged(
     tenant_a, roster, client_as, django_capture_on_commit_callbacks
 ):
     client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
-    job = start_export(client, tenant_a, django_capture_on_commit_callbacks)
-    content = b"".join(download(client, tenant_a, job).streaming_content)
+    export = start_export(client, tenant_a, django_capture_on_commit_callbacks)
+    content = b"".join(download(client, tenant_a, export).streaming_content)
 
     upload(client, tenant_a, content, django_capture_on_commit_callbacks, name="导出.xlsx")
 
@@ -209,49 +218,37 @@ def test_a_leader_exports_but_downloads_only_their_own_files(
 ):
     leader = client_as(tenant_a.user(Role.LEADER))
     staff = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
-    leaders_job = start_export(leader, tenant_a, django_capture_on_commit_callbacks)
-    staff_job = start_export(staff, tenant_a, django_capture_on_commit_callbacks)
+    leaders_export = start_export(leader, tenant_a, django_capture_on_commit_callbacks)
+    staffs_export = start_export(staff, tenant_a, django_capture_on_commit_callbacks)
 
-    assert download(leader, tenant_a, leaders_job).status_code == 200
-    assert download(leader, tenant_a, staff_job).status_code == 403
-    assert download(staff, tenant_a, leaders_job).status_code == 200
+    assert download(leader, tenant_a, leaders_export).status_code == 200
+    assert download(leader, tenant_a, staffs_export).status_code == 404
+    assert download(staff, tenant_a, leaders_export).status_code == 200
     # The leader's page lists only the leader's own exports.
-    page = leader.get(export_url(tenant_a))
-    assert [job.pk for job in page.context["recent"]] == [leaders_job.pk]
-    assert leader.get(export_url(tenant_a), {"job": staff_job.pk}).status_code == 403
+    page = leader.get(page_url(tenant_a))
+    assert [made.pk for made in page.context["recent"]] == [leaders_export.pk]
+    assert leader.get(page_url(tenant_a), {"export": staffs_export.pk}).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.STATION_STAFF, Role.DEPUTY, Role.UNIT_LIAISON])
 def test_other_roles_cannot_export(role, tenant_a, roster, client_as):
     client = client_as(tenant_a.user(role))
-    assert client.get(export_url(tenant_a)).status_code == 403
-    assert client.post(export_url(tenant_a)).status_code == 403
-    with scopes_disabled():  # test setup
-        job = JobRunFactory(congress=tenant_a.congress, created_by=tenant_a.user(role))
-    assert download(client, tenant_a, job).status_code == 403
+    assert client.get(page_url(tenant_a)).status_code == 403
+    assert client.post(page_url(tenant_a)).status_code == 403
     with tenant_a.scope():
-        assert JobRun.objects.filter(created_by=tenant_a.user(role)).count() == 1
+        assert not Export.objects.exists()
 
 
-def test_a_job_that_is_not_a_finished_export_has_nothing_to_download(
-    tenant_a, roster, client_as, django_capture_on_commit_callbacks
-):
-    client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
-    with scopes_disabled():  # test setup
-        other = JobRunFactory(congress=tenant_a.congress, status=JobStatus.SUCCEEDED)
-    job = start_export(client, tenant_a, django_capture_on_commit_callbacks)
-    default_storage.delete(job.result["path"])
-
-    for unavailable in (other, job):
-        response = download(client, tenant_a, unavailable)
-        assert response.status_code == 200
-        assert "文件无法下载" in response.content.decode()
+def test_an_outsider_does_not_find_the_export_page(tenant_a, tenant_b, roster, client_as):
+    client = client_as(tenant_b.user(Role.COMMITTEE_ADMIN))
+    assert client.get(page_url(tenant_a)).status_code == 404
+    assert client.post(page_url(tenant_a)).status_code == 404
 
 
 def test_the_status_polls_while_the_export_runs(tenant_a, roster, client_as):
     client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
     # Not running the job after the request: it stays queued.
-    response = client.post(f"{export_url(tenant_a)}?level=city")
+    response = client.post(page_url(tenant_a, "level=city"))
     status = client.get(response["Location"])
     fragment = client.get(
         response["Location"], headers={"HX-Request": "true", "HX-Target": "export-status"}
@@ -260,7 +257,7 @@ def test_the_status_polls_while_the_export_runs(tenant_a, roster, client_as):
     assert 'hx-trigger="every 1s"' in status.content.decode()
     assert "level=city" in response["Location"]
     assert fragment.content.decode().strip().startswith('<div id="export-status"')
-    assert "刷新页面查看是否完成" in fragment.content.decode()
+    assert "<progress" in fragment.content.decode()
 
 
 def test_text_that_looks_like_a_formula_is_exported_as_text(
@@ -271,9 +268,79 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(
         roster["zhang"].workplace_title = '=HYPERLINK("http://example.invalid","点击")'
         roster["zhang"].save()
     client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
-    job = start_export(client, tenant_a, django_capture_on_commit_callbacks)
-    content = b"".join(download(client, tenant_a, job).streaming_content)
+    export = start_export(client, tenant_a, django_capture_on_commit_callbacks)
+    content = b"".join(download(client, tenant_a, export).streaming_content)
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     cell = next(row[6] for row in sheet.iter_rows(min_row=2) if row[0].value == "张桂芳")
     assert cell.data_type == "s"
     assert cell.value == '=HYPERLINK("http://example.invalid","点击")'
+
+
+def test_the_file_keeps_the_templates_dropdowns_guide_and_hidden_lists(
+    tenant_a, roster, client_as, django_capture_on_commit_callbacks
+):
+    client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
+    export = start_export(client, tenant_a, django_capture_on_commit_callbacks)
+    content = b"".join(download(client, tenant_a, export).streaming_content)
+    book = load_workbook(io.BytesIO(content))
+    roster_sheet, guide, lists = book.worksheets
+    assert roster_sheet.freeze_panes == "A2"
+    assert lists.sheet_state == "hidden"
+    assert [cell.value for cell in lists[1]] == ["代表层级", "性别", "政治面貌", "职业类别", "民族"]
+    assert "县级人大代表" in [row[0].value for row in lists.iter_rows(min_row=2)]
+    validations = {
+        str(item.sqref): item.formula1 for item in roster_sheet.data_validations.dataValidation
+    }
+    # The level column (I) takes its dropdown from the first column of the list sheet.
+    assert validations[f"I2:I{MAX_ROWS + 1}"] == f"'{lists.title}'!$A$2:$A$6"
+    assert guide["A2"].value == "姓名"
+
+
+def test_the_old_export_address_leads_to_the_shared_page(tenant_a, roster, client_as):
+    client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
+    response = client.get(f"{base(tenant_a)}export/?level=city&q=%E7%8E%8B&job=3")
+    assert response.status_code == 302
+    assert response["Location"] == page_url(tenant_a, "level=city&q=%E7%8E%8B")
+    assert client.get(f"{base(tenant_a)}export/")["Location"] == page_url(tenant_a)
+    deputy = client_as(tenant_a.user(Role.DEPUTY))
+    assert deputy.get(f"{base(tenant_a)}export/").status_code == 403
+
+
+def test_an_old_export_file_is_still_served_while_kept(tenant_a, tenant_b, client_as):
+    """Files the roster's own export page made before the move keep their download address
+    for their keeping period; any other job, or a file past it, is not found."""
+    path = default_storage.save(
+        f"exports/{tenant_a.congress.pk}/legacy.xlsx", ContentFile(b"PK old roster")
+    )
+    staff = tenant_a.user(Role.COMMITTEE_STAFF)
+    with scopes_disabled():  # test setup
+        legacy = JobRunFactory(
+            congress=tenant_a.congress,
+            created_by=staff,
+            task_name=LEGACY_EXPORT_TASK,
+            status=JobStatus.SUCCEEDED,
+            finished_at=timezone.now(),
+            result={"path": path, "file_name": "代表名册-20260101.xlsx", "count": 1},
+        )
+        expired = JobRunFactory(
+            congress=tenant_a.congress,
+            created_by=staff,
+            task_name=LEGACY_EXPORT_TASK,
+            status=JobStatus.SUCCEEDED,
+            finished_at=timezone.now() - timedelta(days=8),
+            result={"path": path, "file_name": "x.xlsx"},
+        )
+        other = JobRunFactory(
+            congress=tenant_a.congress, created_by=staff, status=JobStatus.SUCCEEDED
+        )
+    client = client_as(staff)
+    response = client.get(f"{base(tenant_a)}export/{legacy.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"PK old roster"
+    assert quote("代表名册-20260101.xlsx") in response["Content-Disposition"]
+    for job in (expired, other):
+        assert client.get(f"{base(tenant_a)}export/{job.pk}/").status_code == 404
+    default_storage.delete(path)
+    assert client.get(f"{base(tenant_a)}export/{legacy.pk}/").status_code == 404
+    outsider = client_as(tenant_b.user(Role.COMMITTEE_ADMIN))
+    assert outsider.get(f"{base(tenant_a)}export/{legacy.pk}/").status_code == 404
