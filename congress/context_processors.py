@@ -13,6 +13,7 @@ from congress.permissions import membership_can
 # (permission, url name, label): a link shows only when the member's role has the permission.
 NAVIGATION = [
     ("congress.view_home", "congress:home", _("Home")),
+    ("reports.view_dashboard", "dashboard:index", _("Leadership dashboard")),
     ("suggestions.view_own_suggestions", "my_suggestions:list", _("My suggestions")),
     ("suggestions.browse_suggestions", "suggestions:list", _("Deputy suggestions")),
     ("suggestions.handle_suggestions", "unit_work:list", _("Suggestions to answer")),

@@ -234,7 +234,7 @@ def _suggestion_metrics(*, solved_class: str, today: date) -> dict:
     }
 
 
-def _message_metrics(*, today: date) -> dict:
+def message_metrics(*, today: date) -> dict:
     answered = Q(answered_at__isnull=False)
     return {
         "messages_received": Count("pk"),
@@ -248,7 +248,7 @@ def _message_metrics(*, today: date) -> dict:
     }
 
 
-def _messages() -> QuerySet[VoterMessage]:
+def voter_messages() -> QuerySet[VoterMessage]:
     # The local day of the answer, as answered_in_time compares it with due_on.
     return VoterMessage.objects.annotate(answered_day=TruncDate("answered_at"))
 
@@ -257,7 +257,7 @@ def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _within(field_name: str, start: date, end: date) -> Q:
+def within_days(field_name: str, start: date, end: date) -> Q:
     """A datetime field within the local days start..end (index-friendly bounds)."""
     after = _moment(end + timedelta(days=1))
     return Q(**{f"{field_name}__gte": _moment(start), f"{field_name}__lt": after})
@@ -315,13 +315,13 @@ def quarter_headlines(
     duty_row = duties.aggregate(**_duty_metrics())
     suggestion_row = (
         _received_suggestions()
-        .filter(_within("submitted_at", start, end))
+        .filter(within_days("submitted_at", start, end))
         .aggregate(**_suggestion_metrics(solved_class=congress.solved_reply_class, today=today))
     )
     message_row = (
-        _messages()
-        .filter(_within("created_at", start, end))
-        .aggregate(**_message_metrics(today=today))
+        voter_messages()
+        .filter(within_days("created_at", start, end))
+        .aggregate(**message_metrics(today=today))
     )
     for row in (duty_row, suggestion_row, message_row):
         for name, value in row.items():
@@ -401,7 +401,7 @@ def headline_trend(
     )
     fill(
         _received_suggestions()
-        .filter(_within("submitted_at", first_start, last_end))
+        .filter(within_days("submitted_at", first_start, last_end))
         .annotate(period=_quarter_of("submitted_at"))
         .values("period")
         .annotate(**_suggestion_metrics(solved_class=congress.solved_reply_class, today=today))
@@ -409,11 +409,11 @@ def headline_trend(
         lambda row: key_of(row["period"]),
     )
     fill(
-        _messages()
-        .filter(_within("created_at", first_start, last_end))
+        voter_messages()
+        .filter(within_days("created_at", first_start, last_end))
         .annotate(period=_quarter_of("created_at"))
         .values("period")
-        .annotate(**_message_metrics(today=today))
+        .annotate(**message_metrics(today=today))
         .order_by(),
         lambda row: key_of(row["period"]),
     )
