@@ -34,4 +34,10 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=0),
         "args": ("scoring.tasks.close_quarters",),
     },
+    # After the duty job has ranked the past quarter.
+    "quarterly-workbook": {
+        "task": "congress.tasks.run_for_each_congress",
+        "schedule": crontab(hour=3, minute=0),
+        "args": ("reports.tasks.build_quarterly_workbook",),
+    },
 }

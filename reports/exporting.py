@@ -20,6 +20,7 @@ from typing import IO, Any, ClassVar
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -256,6 +257,8 @@ def _write_sheet(workbook: Workbook, sheet: Sheet, progress: ProgressCallback | 
                 for index, value in enumerate(sheet.totals)
             ]
         )
+    if sheet.notes:
+        worksheet.append([])
     for note in sheet.notes:
         worksheet.append([_styled(worksheet, note, SUBTITLE_FONT)])
 
@@ -301,7 +304,7 @@ def _format_cell(worksheet, column: Column) -> WriteOnlyCell | None:
 
 
 def _into(worksheet, cell: WriteOnlyCell | None, value):
-    if cell is None or value is None or isinstance(value, str):
+    if cell is None or value is None or isinstance(value, str | Promise):
         return _safe(worksheet, value)
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value).replace(tzinfo=None)
@@ -313,6 +316,9 @@ def _safe(worksheet, value):
     """Text stays text: a name or message starting with "=" must not become a formula that
     runs in the workbook a leader opens. Aware datetimes are written in local time (Excel has
     no time zones)."""
+    if isinstance(value, Promise):
+        # A choice's label (lazy translation) is written in the active language.
+        value = str(value)
     if isinstance(value, str) and value.startswith("="):
         cell = WriteOnlyCell(worksheet, value=value)
         cell.data_type = "s"

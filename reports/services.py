@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,3 +146,72 @@ def exports_prune(*, congress: Congress) -> int:
         Export.objects.filter(pk=export.pk).update(removed_at=now)
         removed += 1
     return removed
+
+
+def quarterly_workbook_on_schedule(*, congress: Congress, today) -> dict:
+    """At the start of a quarter: the past quarter's workbook, once, then the leaders and
+    staff are told where it is. Waits (a month at most) for the quarter's ranking, which the
+    nightly duty job makes once the records are audited."""
+    from congress.models import Role
+    from congress.notifications import Notice, notify_many
+    from scoring.models import Ranking
+    from scoring.selectors import quarter_bounds, rule_set_current
+
+    from .quarterly import QuarterlyWorkbook, last_ended_quarter
+
+    year, quarter = last_ended_quarter(today)
+    label = f"{year}Q{quarter}"
+    ranked = Ranking.objects.filter(year=year, quarter=quarter).exists()
+    waited = (today - quarter_bounds(year, quarter)[1]).days
+    if not ranked and rule_set_current(year=year) is not None and waited <= 30:
+        return {"quarter": label, "waiting_for": "ranking"}
+    options = {"year": year, "quarter": quarter, "year_to_date": False}
+    with transaction.atomic():
+        # The congress row is the lock: two runs at once make one workbook.
+        Congress.objects.select_for_update().filter(pk=congress.pk).first()
+        done = Export.objects.filter(
+            exporter=QuarterlyWorkbook.identifier, created_by__isnull=True, options=options
+        ).exists()
+        if done:
+            return {"quarter": label, "already": True}
+        exporter = QuarterlyWorkbook(congress=congress, membership=None, options=options)
+        job_run = JobRun.objects.create(
+            congress=congress,
+            task_name="reports.tasks.build_quarterly_workbook",
+            label=_("Export: %(title)s") % {"title": exporter.title()[:80]},
+            status=JobStatus.RUNNING,
+            started_at=timezone.now(),
+        )
+        export = Export.objects.create(
+            congress=congress,
+            exporter=exporter.identifier,
+            title=exporter.title()[:200],
+            options=options,
+            job_run=job_run,
+        )
+    export_run(export=export, actor=None)
+    JobRun.objects.filter(pk=job_run.pk).update(
+        status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now()
+    )
+    url = reverse(
+        "reports:download", kwargs={"congress_slug": congress.slug, "export_id": export.pk}
+    )
+    readers = Membership.objects.filter(
+        congress=congress,
+        is_active=True,
+        role__in=[Role.LEADER, Role.COMMITTEE_ADMIN, Role.COMMITTEE_STAFF],
+    ).select_related("user")
+    notify_many(
+        congress=congress,
+        notices=[
+            Notice(
+                user=membership.user,
+                kind="quarterly_workbook",
+                title=_("The %(title)s is ready") % {"title": exporter.title()},
+                url=url,
+                dedupe_key=f"quarterly-workbook:{label}",
+            )
+            for membership in readers
+        ],
+    )
+    return {"quarter": label, "export_id": export.pk, "rows": export.row_count}
