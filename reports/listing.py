@@ -54,3 +54,14 @@ def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def export_query(request, **preset: str) -> str:
+    """The list page's query string for its "Export to Excel" link: its filters, without the
+    page number and the page's own state (a job followed, a selection)."""
+    query = request.GET.copy()
+    for name in ("page", "job", "select", "export"):
+        query.pop(name, None)
+    for name, value in preset.items():
+        query.setdefault(name, value)
+    return query.urlencode()

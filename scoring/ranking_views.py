@@ -19,6 +19,7 @@ from congress.models import JobRun, JobStatus
 from congress.pages import form_error, post_only
 from congress.permissions import membership_can
 from deputies.models import Deputy
+from reports.listing import export_query
 
 from . import charts
 from . import ranking_selectors as selectors
@@ -48,6 +49,8 @@ def _board_context(request: HttpRequest, *, compute_form: ComputeForm | None = N
         "filters": filters,
         "can_compute": can_compute,
         "can_portrait": membership_can(request.membership, PORTRAITS),
+        "can_export": membership_can(request.membership, "scoring.export_rankings"),
+        "export_query": export_query(request),
         "compute_form": compute_form or (ComputeForm() if can_compute else None),
         "job": _job(request),
     }

@@ -25,6 +25,7 @@ from congress.models import JobRun, JobStatus
 from congress.pages import form_error, post_only
 from congress.permissions import membership_can
 from deputies.selectors import deputy_visible
+from reports.listing import export_query
 from scoring import review_selectors as selectors
 from scoring import services
 from scoring.models import DutyRecord, RecordOrigin, RecordStatus
@@ -94,6 +95,8 @@ def _queue_page(
         "filter_query": _query_without(request, "select", "tab", "page"),
         "can_enter": membership_can(membership, ENTER),
         "can_close": membership_can(membership, QUARTERS),
+        "can_export": membership_can(membership, "scoring.export_records"),
+        "export_query": export_query(request),
     }
     template = _fragment(request, "scoring/review/queue.html", "review-table")
     return render(request, template, context, status=status)
