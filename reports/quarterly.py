@@ -143,7 +143,7 @@ class QuarterlyWorkbook(Exporter):
         return 6
 
     def list_url(self) -> str:
-        return reverse("dashboard:home", kwargs={"congress_slug": self.congress.slug})
+        return reverse("dashboard:index", kwargs={"congress_slug": self.congress.slug})
 
     def sheets(self) -> Iterator[Sheet]:
         span = self.span

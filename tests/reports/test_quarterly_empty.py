@@ -41,3 +41,38 @@ def test_a_quarter_not_ended_is_refused(tenant_a, on_demo_day):
     with pytest.raises(DomainError):
         QuarterlyWorkbook.options_for("2026-3")
     assert QuarterlyWorkbook.options_for("") == {"year": 2026, "quarter": 2, "year_to_date": False}
+
+
+def test_leaders_export_the_workbook_from_the_page_and_deputies_may_not(
+    tenant_a,
+    tenant_b,
+    client_as,
+    on_demo_day,
+    django_capture_on_commit_callbacks,
+    settings,
+    tmp_path,
+):
+    from congress.models import Role
+    from reports.models import Export
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = f"/c/{tenant_a.congress.slug}/exports/quarterly/?quarter=2026Q2"
+    leader = client_as(tenant_a.user(Role.LEADER))
+    shown = leader.get(page)
+    assert shown.status_code == 200
+    assert "2026年第二季度" in shown.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = leader.post(page)
+    assert started.status_code == 302
+    with tenant_a.scope():
+        export = Export.objects.get()
+    assert export.options == {"year": 2026, "quarter": 2, "year_to_date": False}
+    assert export.job_run.status == "succeeded" and export.is_available
+    download = leader.get(f"/c/{tenant_a.congress.slug}/exports/file/{export.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content)[:2] == b"PK"
+
+    assert client_as(tenant_a.user(Role.DEPUTY)).get(page).status_code == 403
+    assert client_as(tenant_b.user(Role.LEADER)).get(page).status_code == 404
+    not_ended = leader.get(f"/c/{tenant_a.congress.slug}/exports/quarterly/?quarter=2026Q3")
+    assert "尚未结束" in not_ended.content.decode()
