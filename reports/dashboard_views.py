@@ -4,6 +4,7 @@ period before, with trend, ranking, handling-unit and station charts drawn as SV
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -47,12 +48,17 @@ class Card:
     note: str = ""
 
 
+def _half_up(value: float, places: str) -> Decimal:
+    # Half up, as people round (0.625 reads 0.63), not the float's half-even.
+    return Decimal(repr(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
 def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    return "—" if rate is None else f"{_half_up(rate * 100, '0.1')}%"
 
 
 def _decimal(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
+    return "—" if value is None else str(_half_up(value, "0.01"))
 
 
 def _count(value: int | None) -> str:

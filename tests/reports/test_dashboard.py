@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from congress.models import Role
-from reports.dashboard_views import _percent
+from reports.dashboard_views import _decimal, _percent
 from reports.headlines import quarter_headlines
 from tests.reports.world import TODAY, at
 
@@ -66,7 +66,7 @@ def test_the_numbers_are_the_headlines(year_to_date, tenant_a, world, client_as)
             today=TODAY,
         )
     assert _figure(html, "deputies") == str(expected.deputies)
-    assert _figure(html, "duties_per_deputy") == f"{expected.duties_per_deputy:.2f}"
+    assert _figure(html, "duties_per_deputy") == _decimal(expected.duties_per_deputy)
     assert _figure(html, "suggestions_received") == str(expected.suggestions_received)
     assert _figure(html, "warnings") == str(expected.warnings)
     assert _figure(html, "warning_talks") == str(expected.warning_talks)
@@ -77,6 +77,7 @@ def test_the_numbers_are_the_headlines(year_to_date, tenant_a, world, client_as)
     if year_to_date:
         assert _figure(html, "on_time_rate") == "50.0%"
         assert _figure(html, "warnings") == "5"
+        assert _figure(html, "duties_per_deputy") == "0.63"  # 5 / 8, rounded half up
     else:
         assert _figure(html, "on_time_rate") == "33.3%"
         assert _figure(html, "duties_per_deputy") == "0.50"
