@@ -70,7 +70,7 @@ def fill_messages_and_suggestions(congress, year: int, deputies: int) -> None:
             for n in range(60)
         ]
     )
-    category = SuggestionCategory.objects.create(congress=congress, name="城乡建设")
+    category, _made = SuggestionCategory.objects.get_or_create(congress=congress, name="城乡建设")
     messages = []
     for number in range(deputies * 2):
         day = date(year, 1, 1) + timedelta(days=generator.randrange(365))

@@ -161,6 +161,14 @@ def index(request: HttpRequest, congress_slug: str) -> HttpResponse:
         if can["warnings"]
         else "",
         "messages": _url("messages:list", congress_slug) if can["messages"] else "",
+        # The same figures as a workbook to file and forward (an ended quarter only).
+        "workbook": reverse(
+            "reports:export", kwargs={"congress_slug": congress_slug, "identifier": "quarterly"}
+        )
+        + "?"
+        + urlencode({"quarter": code, **({"scope": "year"} if year_to_date else {})})
+        if membership_can(membership, "reports.export_quarterly")
+        else "",
     }
     levels = now.warnings_by_level
     cards = [

@@ -141,3 +141,14 @@ def test_the_query_count_is_fixed(tenant_a, world, client_as, django_assert_max_
     client.get(_url(tenant_a))  # warm the session and the membership
     with django_assert_max_num_queries(40):
         client.get(_url(tenant_a, period="ytd"))
+
+
+def test_the_dashboard_links_to_the_quarterly_workbook_of_its_period(tenant_a, client_as):
+    page = client_as(tenant_a.user(Role.LEADER)).get(
+        f"/c/{tenant_a.congress.slug}/leadership/?quarter=2025Q4&period=ytd"
+    )
+    assert page.status_code == 200
+    assert (
+        f"/c/{tenant_a.congress.slug}/exports/quarterly/?quarter=2025Q4&amp;scope=year"
+        in page.content.decode()
+    )
