@@ -30,6 +30,7 @@ from liaison.message_forms import (
     VisitForm,
 )
 from liaison.models import OPEN_STATUSES, MessageStatus, VoterMessage, VoterMessagePhoto
+from reports.listing import export_query
 
 PAGE_SIZE = 50
 DEPUTY_PAGE_SIZE = 20
@@ -101,6 +102,9 @@ def _list(request: HttpRequest, *, preset: dict, overdue_view: bool = False) -> 
         "status_cards": [(value, label, counts[value]) for value, label in MessageStatus.choices],
         "overdue_view": overdue_view,
         "can_register": membership_can(membership, "liaison.register_visits"),
+        "can_export": membership_can(membership, "liaison.export_messages"),
+        # The overdue list is the main list with "overdue only": its export says so too.
+        "export_query": export_query(request, **preset),
     }
     template = _fragment(request, "liaison/messages/list.html", "message-table")
     return render(request, template, context)

@@ -19,6 +19,7 @@ from congress.access import permission_required
 from congress.errors import DomainError
 from congress.pages import form_error, post_only
 from congress.permissions import membership_can
+from reports.listing import export_query
 from suggestions import lifecycle
 from suggestions import office_selectors as selectors
 from suggestions import office_services as services
@@ -61,6 +62,8 @@ def suggestion_list(request: HttpRequest, congress_slug: str) -> HttpResponse:
         "counts": selectors.supervision_counts(membership=membership, today=today),
         "due_soon_days": selectors.DUE_SOON_DAYS,
         "can_process": membership_can(membership, PROCESS),
+        "can_export": membership_can(membership, "suggestions.export_suggestions"),
+        "export_query": export_query(request),
     }
     return render(
         request, _fragment(request, "suggestions/office/list.html", "suggestion-table"), context
