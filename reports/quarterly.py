@@ -160,27 +160,26 @@ class QuarterlyWorkbook(Exporter):
     # Overview ---------------------------------------------------------------------------------
 
     def overview_sheet(self, span: Span) -> Sheet:
-        now = quarter_headlines(
-            congress=self.congress,
-            year=span.year,
-            quarter=span.quarter,
-            year_to_date=span.year_to_date,
-        )
+        trend = headline_trend(congress=self.congress, year=span.year, quarter=span.quarter)
         before_year, before_quarter = previous_period(
             span.year, span.quarter, year_to_date=span.year_to_date
         )
-        before = quarter_headlines(
-            congress=self.congress,
-            year=before_year,
-            quarter=before_quarter,
-            year_to_date=span.year_to_date,
-        )
+        if span.year_to_date:
+            now, before = (
+                quarter_headlines(
+                    congress=self.congress, year=year, quarter=span.quarter, year_to_date=True
+                )
+                for year in (span.year, before_year)
+            )
+        else:
+            # The trend's last two quarters are this one and the one before (the same figures
+            # quarter_headlines gives, from the queries the trend makes anyway).
+            now, before = trend[-1], trend[-2]
         rows = []
         for label, kind, name in HEADLINE_ROWS:
             value, previous = _headline(now, name, kind), _headline(before, name, kind)
             change = None if value is None or previous is None else round(value - previous, 2)
             rows.append([label, value, previous, change, KIND_UNITS[kind]])
-        trend = headline_trend(congress=self.congress, year=span.year, quarter=span.quarter)
         # The trend table starts two rows below the headline rows (one blank row between).
         trend_offset = len(HEADLINE_ROWS) + 2
         rows.append([])
@@ -235,14 +234,16 @@ class QuarterlyWorkbook(Exporter):
         period = Period.YEAR if span.year_to_date else Period.QUARTER
         categories = ranking_categories(ranking=ranking, period=period) if ranking else []
         columns = [
-            Column("名次", 7, "int"),
+            # Ranks, points and counts read right as Excel's General shows them (30, 12.5):
+            # a format on every cell of 10,000 rows would cost a styled cell each.
+            Column("名次", 7),
             Column("姓名", 10),
             Column("代表层级", 14),
             Column("代表小组", 24),
             Column("联络站", 22),
-            *[Column(category.name, 10, "points") for category in categories],
-            Column("总分", 9, "points"),
-            Column("履职次数", 9, "int"),
+            *[Column(category.name, 10) for category in categories],
+            Column("总分", 9),
+            Column("履职次数", 9),
             Column("名次变化", 9, "signed"),
         ]
         return Sheet(
