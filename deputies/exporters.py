@@ -56,10 +56,6 @@ WIDTHS = {
 }
 # Choice columns get a dropdown fed from the hidden list sheet, in this order.
 DROPDOWN_COLUMNS = ("level", "gender", "party", "occupation_class", "ethnicity")
-# Files of the roster export made before it moved to the shared export page (job runs of this
-# task) are still served by the old download address for as long as they were kept.
-LEGACY_EXPORT_TASK = "deputies.import_tasks.roster_export_job"
-EXPORT_KEEP_DAYS = 7
 # The kind of each roster column in the export (the renderer's number formats).
 KINDS = {"birth_date": "date", "term": "int", "phone": "text"}
 HEADER_FONT = Font(bold=True, color="FFFFFF")

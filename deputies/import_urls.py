@@ -1,4 +1,5 @@
-"""Roster import from Excel and the roster export, under /c/<congress_slug>/deputies/import/."""
+"""Roster import from Excel, under /c/<congress_slug>/deputies/import/ (the export is on the
+shared export page, /c/<congress_slug>/exports/roster/)."""
 
 from django.urls import path
 
@@ -12,6 +13,4 @@ urlpatterns = [
     path("<int:import_id>/", import_views.detail, name="detail"),
     path("<int:import_id>/confirm/", import_views.confirm, name="confirm"),
     path("<int:import_id>/discard/", import_views.discard, name="discard"),
-    path("export/", import_views.export, name="export"),
-    path("export/<int:job_run_id>/", import_views.download, name="download"),
 ]

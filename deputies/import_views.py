@@ -1,21 +1,16 @@
-"""Pages of the roster's Excel import (upload, preview, confirm); the old addresses of the export,
-which now lives on the shared export page (reports)."""
+"""Pages of the roster's Excel import (upload, preview, confirm). The export lives on the
+shared export page (reports)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from congress.access import permission_required, require
+from congress.access import permission_required
 from congress.errors import DomainError
 from congress.models import JobRun, JobStatus
 from deputies import exporters, importers
@@ -185,47 +180,3 @@ def discard(request: HttpRequest, congress_slug: str, import_id: int) -> HttpRes
         request, _("The upload of %(file)s was discarded.") % {"file": roster_import.file_name}
     )
     return redirect("roster_import:upload", congress_slug=congress_slug)
-
-
-@permission_required("deputies.export_roster")
-@require_GET
-def export(request: HttpRequest, congress_slug: str) -> HttpResponse:
-    """The roster export moved to the shared export page; old links and bookmarks land there
-    with their filters."""
-    url = reverse("reports:export", kwargs={"congress_slug": congress_slug, "identifier": "roster"})
-    query = request.GET.copy()
-    query.pop("job", None)
-    query.pop("page", None)
-    return redirect(f"{url}?{query.urlencode()}" if query else url)
-
-
-@permission_required("deputies.export_roster")
-@require_GET
-def download(request: HttpRequest, congress_slug: str, job_run_id: int) -> HttpResponse:
-    """A file of the roster export from before the shared export page, while it is kept;
-    anything else is not found."""
-    job = get_object_or_404(
-        JobRun.objects.select_related("created_by"),
-        pk=job_run_id,
-        task_name=exporters.LEGACY_EXPORT_TASK,
-        status=JobStatus.SUCCEEDED,
-    )
-    # Leaders may export, but may only fetch the files they asked for; staff fetch any.
-    require(request, "congress.view_job_run", job)
-    result = job.result if isinstance(job.result, dict) else {}
-    path = result.get("path", "")
-    kept_until = (job.finished_at or job.created_at) + timedelta(days=exporters.EXPORT_KEEP_DAYS)
-    if not (
-        path.startswith(f"exports/{request.congress.pk}/")
-        and timezone.now() < kept_until
-        and default_storage.exists(path)
-    ):
-        raise Http404
-    response = FileResponse(
-        default_storage.open(path, "rb"), content_type=importers.XLSX_CONTENT_TYPE
-    )
-    response["Content-Disposition"] = exporters.attachment_disposition(
-        result.get("file_name") or exporters.export_file_name(job.created_at.date()),
-        "roster.xlsx",
-    )
-    return response

@@ -179,17 +179,21 @@ ProgressCallback = Callable[[int, str], None]
 def render_workbook(
     exporter: Exporter, output: IO[bytes], *, progress: ProgressCallback | None = None
 ) -> int:
-    """Write the exporter's sheets as an .xlsx to `output`; returns the rows written (not
-    counting title, header and total rows)."""
+    """Write the exporter's sheets as an .xlsx to `output`; returns the rows of its data: the
+    rows of the sheets that say how many to expect (`total`), or of every sheet when none does
+    (never title, header, total or note rows; a guide sheet beside a roster is not data)."""
     workbook = Workbook(write_only=True)
     # Cells written without a style of their own use the workbook's first font: make it the
     # Chinese one, so that 10,000 rows need no styled cell each.
     workbook._fonts = IndexedList([BODY_FONT])
-    written = 0
+    counted, every = 0, 0
     for sheet in exporter.sheets():
-        written += _write_sheet(workbook, sheet, progress)
+        rows = _write_sheet(workbook, sheet, progress)
+        every += rows
+        if sheet.total is not None:
+            counted += rows
     workbook.save(output)
-    return written
+    return counted or every
 
 
 def sheet_name(name: str) -> str:

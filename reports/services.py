@@ -194,7 +194,12 @@ def quarterly_workbook_on_schedule(*, congress: Congress, today) -> dict:
         status=JobStatus.SUCCEEDED, progress=100, finished_at=timezone.now()
     )
     url = reverse(
-        "reports:download", kwargs={"congress_slug": congress.slug, "export_id": export.pk}
+        "reports:download",
+        kwargs={
+            "congress_slug": congress.slug,
+            "identifier": exporter.identifier,
+            "export_id": export.pk,
+        },
     )
     readers = Membership.objects.filter(
         congress=congress,

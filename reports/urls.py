@@ -6,6 +6,6 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
-    path("file/<int:export_id>/", views.download, name="download"),
     path("<slug:identifier>/", views.export, name="export"),
+    path("<slug:identifier>/<int:export_id>/", views.download, name="download"),
 ]

@@ -21,11 +21,22 @@ RUNNING = (JobStatus.QUEUED, JobStatus.RUNNING)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@require_http_methods(["GET", "POST"])
-def export(request: HttpRequest, congress_slug: str, identifier: str) -> HttpResponse:
+def _exporter_or_404(identifier: str):
     cls = exporter_class(identifier)
     if cls is None:
         raise Http404
+    return cls
+
+
+def _permission_for(*, identifier: str, **kwargs) -> str:
+    """The rule a URL of these views checks: the permission of the export it names."""
+    cls = exporter_class(identifier)
+    return cls.permission if cls is not None else "congress.view_home"
+
+
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest, congress_slug: str, identifier: str) -> HttpResponse:
+    cls = _exporter_or_404(identifier)
     require(request, cls.permission)
     query = request.GET.copy()
     query.pop("export", None)
@@ -76,12 +87,12 @@ def export(request: HttpRequest, congress_slug: str, identifier: str) -> HttpRes
 
 
 @require_GET
-def download(request: HttpRequest, congress_slug: str, export_id: int) -> HttpResponse:
-    made = get_object_or_404(selectors.export_list(membership=request.membership), pk=export_id)
-    cls = exporter_class(made.exporter)
-    if cls is None:
-        raise Http404
+def download(request: HttpRequest, congress_slug: str, identifier: str, export_id: int):
+    cls = _exporter_or_404(identifier)
     require(request, cls.permission)
+    made = get_object_or_404(
+        selectors.export_list(membership=request.membership, exporter=identifier), pk=export_id
+    )
     available = (
         made.is_available
         and made.job_run.status == JobStatus.SUCCEEDED
@@ -93,3 +104,7 @@ def download(request: HttpRequest, congress_slug: str, export_id: int) -> HttpRe
     response = FileResponse(default_storage.open(made.file_path, "rb"), content_type=XLSX)
     response["Content-Disposition"] = attachment_disposition(made.file_name, "export.xlsx")
     return response
+
+
+export.permission_for = _permission_for
+download.permission_for = _permission_for

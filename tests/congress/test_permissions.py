@@ -11,9 +11,13 @@ from tests.congress.test_crawler import PATTERNS, fill, object_ids
 
 
 def declared_permission(url: str, method: str = "GET") -> str:
-    view = resolve(url).func
+    match = resolve(url)
+    view = match.func
     if hasattr(view, "permission"):
         return view.permission
+    if hasattr(view, "permission_for"):
+        # A view serving several kinds of object (an export of each list) names its rule per URL.
+        return view.permission_for(**match.kwargs)
     view_class = getattr(view, "view_class", None) or getattr(view, "cls", None)
     if view_class is not None and hasattr(view_class, "get_required_permission"):
         return view_class().get_required_permission(method)

@@ -5,26 +5,22 @@ unchanged, and the old addresses of the roster's own export page."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import quote
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils import timezone
 from django_scopes import scopes_disabled
 from openpyxl import load_workbook
 
 from congress.models import JobStatus, Role
-from deputies.exporters import LEGACY_EXPORT_TASK, ROSTER_SHEET
+from deputies.exporters import ROSTER_SHEET
 from deputies.importers import HEADERS, MAX_ROWS
 from deputies.models import DeputyStatus
 from reports.models import Export
-from tests.deputies.test_import import XLSX, base, latest_import, upload
+from tests.deputies.test_import import XLSX, latest_import, upload
 from tests.factories import (
     DeputyFactory,
     GroupMembershipFactory,
-    JobRunFactory,
     StationDeputyFactory,
 )
 from tests.reports.exports import download_url, export_url
@@ -294,53 +290,3 @@ def test_the_file_keeps_the_templates_dropdowns_guide_and_hidden_lists(
     # The level column (I) takes its dropdown from the first column of the list sheet.
     assert validations[f"I2:I{MAX_ROWS + 1}"] == f"'{lists.title}'!$A$2:$A$6"
     assert guide["A2"].value == "姓名"
-
-
-def test_the_old_export_address_leads_to_the_shared_page(tenant_a, roster, client_as):
-    client = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
-    response = client.get(f"{base(tenant_a)}export/?level=city&q=%E7%8E%8B&job=3")
-    assert response.status_code == 302
-    assert response["Location"] == page_url(tenant_a, "level=city&q=%E7%8E%8B")
-    assert client.get(f"{base(tenant_a)}export/")["Location"] == page_url(tenant_a)
-    deputy = client_as(tenant_a.user(Role.DEPUTY))
-    assert deputy.get(f"{base(tenant_a)}export/").status_code == 403
-
-
-def test_an_old_export_file_is_still_served_while_kept(tenant_a, tenant_b, client_as):
-    """Files the roster's own export page made before the move keep their download address
-    for their keeping period; any other job, or a file past it, is not found."""
-    path = default_storage.save(
-        f"exports/{tenant_a.congress.pk}/legacy.xlsx", ContentFile(b"PK old roster")
-    )
-    staff = tenant_a.user(Role.COMMITTEE_STAFF)
-    with scopes_disabled():  # test setup
-        legacy = JobRunFactory(
-            congress=tenant_a.congress,
-            created_by=staff,
-            task_name=LEGACY_EXPORT_TASK,
-            status=JobStatus.SUCCEEDED,
-            finished_at=timezone.now(),
-            result={"path": path, "file_name": "代表名册-20260101.xlsx", "count": 1},
-        )
-        expired = JobRunFactory(
-            congress=tenant_a.congress,
-            created_by=staff,
-            task_name=LEGACY_EXPORT_TASK,
-            status=JobStatus.SUCCEEDED,
-            finished_at=timezone.now() - timedelta(days=8),
-            result={"path": path, "file_name": "x.xlsx"},
-        )
-        other = JobRunFactory(
-            congress=tenant_a.congress, created_by=staff, status=JobStatus.SUCCEEDED
-        )
-    client = client_as(staff)
-    response = client.get(f"{base(tenant_a)}export/{legacy.pk}/")
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"PK old roster"
-    assert quote("代表名册-20260101.xlsx") in response["Content-Disposition"]
-    for job in (expired, other):
-        assert client.get(f"{base(tenant_a)}export/{job.pk}/").status_code == 404
-    default_storage.delete(path)
-    assert client.get(f"{base(tenant_a)}export/{legacy.pk}/").status_code == 404
-    outsider = client_as(tenant_b.user(Role.COMMITTEE_ADMIN))
-    assert outsider.get(f"{base(tenant_a)}export/{legacy.pk}/").status_code == 404

@@ -23,7 +23,11 @@ def export_url(tenant, identifier: str, query: str = "") -> str:
 def download_url(tenant, export: Export) -> str:
     return reverse(
         "reports:download",
-        kwargs={"congress_slug": tenant.congress.slug, "export_id": export.pk},
+        kwargs={
+            "congress_slug": tenant.congress.slug,
+            "identifier": export.exporter,
+            "export_id": export.pk,
+        },
     )
 
 

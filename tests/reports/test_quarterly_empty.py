@@ -68,7 +68,7 @@ def test_leaders_export_the_workbook_from_the_page_and_deputies_may_not(
         export = Export.objects.get()
     assert export.options == {"year": 2026, "quarter": 2, "year_to_date": False}
     assert export.job_run.status == "succeeded" and export.is_available
-    download = leader.get(f"/c/{tenant_a.congress.slug}/exports/file/{export.pk}/")
+    download = leader.get(f"/c/{tenant_a.congress.slug}/exports/quarterly/{export.pk}/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content)[:2] == b"PK"
 

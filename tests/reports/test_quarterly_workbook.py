@@ -219,7 +219,7 @@ def test_the_schedule_builds_the_past_quarter_once_and_tells_the_leaders(demo):
     notices = Notification.objects.filter(kind="quarterly_workbook")
     assert set(notices.values_list("user_id", flat=True)) == readers
     assert notices.count() == len(readers)
-    assert notices.first().url == f"/c/xiangcheng/exports/file/{export.pk}/"
+    assert notices.first().url == f"/c/xiangcheng/exports/quarterly/{export.pk}/"
     again = quarterly_workbook_on_schedule(congress=demo, today=DEMO_DAY)
     assert again == {"quarter": "2026Q2", "already": True}
     assert Export.objects.filter(exporter="quarterly").count() == 1
