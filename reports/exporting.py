@@ -49,7 +49,8 @@ FORMATS = {
     "text": "@",
     "int": "#,##0",
     "decimal": "#,##0.0",
-    "points": "0.##",
+    # One decimal always, a second when there is one (12.0, 12.5, 12.25); "0.##" would show "12."
+    "points": "0.0#",
     "percent": "0.0%",
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",

@@ -9,6 +9,7 @@ from congress.history import AuditedHistoricalModel
 from congress.models import Congress, JobRun, Membership, Notification, Role
 from deputies.models import DeputyStatusChange
 from liaison.models import VoterMessageEvent
+from reports.models import Export
 from scoring.models import (
     DutyRecord,
     DutyRecordEvent,
@@ -44,6 +45,7 @@ NOT_AUDITED = {
     RankingGroupEntry: "part of a snapshot written once",
     RankingRollup: "part of a snapshot written once",
     DutyWarning: "raised and cleared only by rankings, which it names (raised_by, cleared_by)",
+    Export: "an export is itself the record of who exported what, with which options, when",
 }
 
 

@@ -26,6 +26,7 @@ from reports.models import Export
 from reports.quarterly import HEADLINE_ROWS, QuarterlyWorkbook, _headline
 from reports.services import quarterly_workbook_on_schedule
 from scoring.models import DutyWarning, Period, Ranking, RankingEntry, RankingRollup
+from suggestions.models import HANDLING_STATUSES, Suggestion
 from tests.conftest import DEMO_DAY
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -157,6 +158,17 @@ def test_every_sheet_of_the_demo_quarter_agrees_with_the_database(demo):
     assert totals[3] == now.suggestions_on_time and totals[4] == now.suggestions_late
     assert sum(row[1] for row in unit_rows) <= totals[1]
     assert units.cell(4, 8).number_format == "0.0%"
+
+    # The overdue list: every suggestion being handled past its due date, most overdue first.
+    overdue = table(workbook["逾期建议"], 2)
+    expected = list(
+        Suggestion.objects.filter(status__in=HANDLING_STATUSES, due_on__lt=DEMO_DAY)
+        .order_by("due_on", "pk")
+        .values_list("title", "due_on")
+    )
+    assert overdue, "the demo has overdue suggestions on its day"
+    assert [(row[1], row[4].date()) for row in overdue] == expected
+    assert all(row[5] == (DEMO_DAY - row[4].date()).days > 0 for row in overdue)
 
     # Messages by station and by deputy: totals are the headline figures.
     for name in ("留言（按联络站）", "留言（按代表）"):
