@@ -98,37 +98,6 @@ def export_run(
     return export
 
 
-def run_export_now(
-    *, exporter: Exporter, actor: User | None = None, progress: ProgressCallback | None = None
-) -> Export:
-    """Record and write an export in this process (schedules and the command line)."""
-    with transaction.atomic():
-        job_run = JobRun.objects.create(
-            congress=exporter.congress,
-            task_name="reports.tasks.export_job",
-            label=_("Export: %(title)s") % {"title": exporter.title()[:80]},
-            created_by=actor,
-            started_at=timezone.now(),
-            status=JobStatus.RUNNING,
-        )
-        export = Export.objects.create(
-            congress=exporter.congress,
-            exporter=exporter.identifier,
-            title=exporter.title()[:200],
-            options=exporter.options,
-            job_run=job_run,
-            created_by=actor,
-        )
-    export_run(export=export, actor=actor, progress=progress)
-    JobRun.objects.filter(pk=job_run.pk).update(
-        status=JobStatus.SUCCEEDED,
-        progress=100,
-        finished_at=timezone.now(),
-        result={"rows": export.row_count},
-    )
-    return export
-
-
 def exports_prune(*, congress: Congress) -> int:
     """Remove the files of exports past their exporter's keeping period; the rows stay as the
     record of who exported what. Returns how many files were removed."""
