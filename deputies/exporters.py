@@ -8,9 +8,8 @@ as the template.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
-from urllib.parse import quote
 
 from django.db.models import Prefetch
 from django.http import QueryDict
@@ -61,11 +60,6 @@ KINDS = {"birth_date": "date", "term": "int", "phone": "text"}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
 EXAMPLE_FONT = Font(italic=True, color="808080")
-
-
-def attachment_disposition(file_name: str, fallback: str) -> str:
-    """Content-Disposition with the Chinese name (RFC 6266) and a plain one for old clients."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name)}"
 
 
 def template_file_name() -> str:
@@ -152,13 +146,9 @@ def _example_row(group_names: list[str]) -> list:
     ]
 
 
-def write_roster_workbook(
-    rows: Iterable[list], *, example_groups: list[str] | None = None, last_row: int = 0
-) -> bytes:
-    """A roster workbook: header, rows, dropdowns, a guide sheet and a hidden list sheet.
-
-    With `example_groups` given, the template's example row comes first.
-    """
+def write_roster_template(example_groups: list[str]) -> bytes:
+    """The import template: header, an example row, dropdowns, a guide sheet and a hidden list
+    sheet (the export writes the same format through the shared renderer, RosterExporter)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(ROSTER_SHEET)
     guide = workbook.create_sheet(_("How to fill in"))
@@ -168,7 +158,7 @@ def write_roster_workbook(
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[column.key]
     sheet.freeze_panes = "A2"
-    add_dropdowns(sheet, lists_title=lists.title, last_row=last_row)
+    add_dropdowns(sheet, lists_title=lists.title)
 
     header = []
     for column in COLUMNS:
@@ -178,17 +168,14 @@ def write_roster_workbook(
         cell.alignment = Alignment(horizontal="center")
         header.append(cell)
     sheet.append(header)
-    if example_groups is not None:
-        example = []
-        for value in _example_row(example_groups):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.font = EXAMPLE_FONT
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            example.append(cell)
-        sheet.append(example)
-    for row in rows:
-        sheet.append([_as_data(sheet, value) for value in row])
+    example = []
+    for value in _example_row(example_groups):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = EXAMPLE_FONT
+        if isinstance(value, date):
+            cell.number_format = "yyyy-mm-dd"
+        example.append(cell)
+    sheet.append(example)
 
     guide.column_dimensions["A"].width = 18
     guide.column_dimensions["B"].width = 8
@@ -249,20 +236,10 @@ def _transpose(columns: list[list[str]]) -> list[list[str | None]]:
     ]
 
 
-def _as_data(sheet, value):
-    """Text that starts with "=" stays text: openpyxl would otherwise write it as a formula,
-    and a roster entry must never run in the workbook a leader opens."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def roster_template() -> bytes:
     """The empty roster with an example row, for staff to fill in."""
     group_names = list(DeputyGroup.objects.order_by("kind", "name").values_list("name", flat=True))
-    return write_roster_workbook([], example_groups=group_names)
+    return write_roster_template(group_names)
 
 
 def deputy_row(deputy: Deputy, group_names: list[str]) -> list:

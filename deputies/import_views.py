@@ -16,6 +16,7 @@ from congress.models import JobRun, JobStatus
 from deputies import exporters, importers
 from deputies.import_forms import RosterUploadForm
 from deputies.models import RosterImport, RosterImportStatus
+from reports.exporting import attachment_disposition
 
 IMPORT_PAGE_SIZE = 20
 PREVIEW_PAGE_SIZE = 100
@@ -71,7 +72,7 @@ def _body_too_large(request: HttpRequest) -> bool:
 @require_GET
 def template(request: HttpRequest, congress_slug: str) -> HttpResponse:
     response = HttpResponse(exporters.roster_template(), content_type=importers.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = exporters.attachment_disposition(
+    response["Content-Disposition"] = attachment_disposition(
         exporters.template_file_name(), "roster-template.xlsx"
     )
     return response

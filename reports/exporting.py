@@ -17,12 +17,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any, ClassVar
+from urllib.parse import quote
 
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -151,6 +152,11 @@ class Exporter:
     def heading(self, subject: str) -> str:
         """A sheet's title line: the congress, then what the sheet is."""
         return f"{self.congress.name} {subject}"
+
+
+def attachment_disposition(file_name: str, fallback: str) -> str:
+    """Content-Disposition with the Chinese name (RFC 6266) and a plain one for old clients."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name)}"
 
 
 REGISTRY: dict[str, type[Exporter]] = {}
@@ -309,10 +315,10 @@ def _format_cell(worksheet, column: Column) -> WriteOnlyCell | None:
 
 
 def _into(worksheet, cell: WriteOnlyCell | None, value):
-    if cell is None or value is None or isinstance(value, str | Promise):
-        return _safe(worksheet, value)
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value).replace(tzinfo=None)
+    """The value in the column's formatted cell (text and empty values go as they are)."""
+    value = _safe(worksheet, value)
+    if cell is None or value is None or isinstance(value, str | Cell):
+        return value
     cell.value = value
     return cell
 

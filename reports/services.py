@@ -101,20 +101,23 @@ def export_run(
 def exports_prune(*, congress: Congress) -> int:
     """Remove the files of exports past their exporter's keeping period; the rows stay as the
     record of who exported what. Returns how many files were removed."""
-    removed = 0
     now = timezone.now()
     candidates = Export.objects.filter(
         congress=congress, removed_at__isnull=True, finished_at__isnull=False
     ).exclude(file_path="")
-    for export in candidates.only("pk", "exporter", "file_path", "finished_at"):
-        cls = exporter_class(export.exporter)
+    removed = []
+    for pk, identifier, path, finished_at in candidates.values_list(
+        "pk", "exporter", "file_path", "finished_at"
+    ):
+        cls = exporter_class(identifier)
         keep_days = cls.keep_days if cls is not None else 7
-        if keep_days is None or export.finished_at > now - timedelta(days=keep_days):
+        if keep_days is None or finished_at > now - timedelta(days=keep_days):
             continue
-        default_storage.delete(export.file_path)
-        Export.objects.filter(pk=export.pk).update(removed_at=now)
-        removed += 1
-    return removed
+        default_storage.delete(path)
+        removed.append(pk)
+    if removed:
+        Export.objects.filter(pk__in=removed).update(removed_at=now)
+    return len(removed)
 
 
 def quarterly_workbook_on_schedule(*, congress: Congress, today) -> dict:

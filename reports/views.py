@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from congress.access import require
 from congress.errors import DomainError
 from congress.models import JobStatus
-from deputies.exporters import attachment_disposition
 
 from . import selectors, services
-from .exporting import exporter_class
+from .exporting import attachment_disposition, exporter_class
 
 RUNNING = (JobStatus.QUEUED, JobStatus.RUNNING)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
