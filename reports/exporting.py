@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any, ClassVar
 from urllib.parse import quote
 
@@ -43,6 +44,8 @@ TOTAL_FONT = Font(name=FONT_NAME, size=11, bold=True, charset=134)
 THIN = Side(style="thin", color="BBBBBB")
 HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 # Excel's sheet names: at most 31 characters, none of these.
+# Values written as they are, checked by exact type (a datetime, a subclass of date, is not).
+PLAIN_TYPES = frozenset({int, float, Decimal, date, bool, type(None)})
 SHEET_NAME_FORBIDDEN = str.maketrans({character: "_" for character in "[]:*?/\\"})
 
 # Column formats: the Excel number format each kind of value is shown with.
@@ -327,6 +330,12 @@ def _safe(worksheet, value):
     """Text stays text: a name or message starting with "=" must not become a formula that
     runs in the workbook a leader opens. Aware datetimes are written in local time (Excel has
     no time zones)."""
+    kind = type(value)
+    if kind in PLAIN_TYPES:
+        # Most cells of a large sheet (numbers, days, empty): nothing to guard.
+        return value
+    if kind is str and not value.startswith("="):
+        return value
     if isinstance(value, Promise):
         # A choice's label (lazy translation) is written in the active language.
         value = str(value)

@@ -58,6 +58,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db import connections
 from django.db.models import Count, DateField, F, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncQuarter
 from django.utils import timezone
@@ -206,8 +207,26 @@ class Headlines:
 # The conditional counts of each source, shared by the one-period and the per-quarter queries.
 
 
-def _duty_metrics() -> dict:
-    return {"duties": Count("pk"), "active_deputies": Count("deputy_id", distinct=True)}
+def _duty_rows(duties: QuerySet[DutyRecord], keys: tuple[str, ...] = ()) -> list[dict]:
+    """Duties and active deputies of `duties`, per value of the `keys` fields (one row if none).
+
+    Counted in two steps, per deputy and then per key: a distinct count would sort every
+    record, grouping twice hashes them (a third of the time over a million records).
+    """
+    per_deputy = duties.values(*keys, "deputy_id").annotate(number=Count("pk")).order_by()
+    sql, params = per_deputy.query.sql_with_params()
+    connection = connections[per_deputy.db]
+    columns = ", ".join(connection.ops.quote_name(key) for key in keys)
+    select = f"{columns}, " if keys else ""
+    group = f" GROUP BY {columns}" if keys else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select}SUM(number), COUNT(*) FROM ({sql}) per_deputy{group}",  # noqa: S608
+            params,
+        )
+        rows = cursor.fetchall()
+    names = (*keys, "duties", "active_deputies")
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _suggestion_metrics(*, solved_class: str, today: date) -> dict:
@@ -312,7 +331,7 @@ def quarter_headlines(
         headlines.deputies = _serving_deputies()
 
     duties = _counted_duties().filter(occurred_on__range=(start, end))
-    duty_row = duties.aggregate(**_duty_metrics())
+    duty_row = (_duty_rows(duties) or [{}])[0]
     suggestion_row = (
         _received_suggestions()
         .filter(within_days("submitted_at", start, end))
@@ -392,11 +411,10 @@ def headline_trend(
             headlines.deputies = serving
 
     fill(
-        _counted_duties()
-        .filter(occurred_on__range=(first_start, last_end))
-        .values("year", "quarter")
-        .annotate(**_duty_metrics())
-        .order_by(),
+        _duty_rows(
+            _counted_duties().filter(occurred_on__range=(first_start, last_end)),
+            ("year", "quarter"),
+        ),
         lambda row: (row["year"], row["quarter"]),
     )
     fill(
