@@ -67,21 +67,31 @@ def ranking_chosen(text: str | None) -> Ranking | None:
 
 
 def ranking_categories(*, ranking: Ranking, period: str = Period.YEAR) -> list[Category]:
-    """The categories the snapshot scored, in the order of its rule set's items."""
-    codes = (
-        RankingCategoryScore.objects.filter(ranking=ranking, period=period)
-        .values_list("category_code", "category_name")
-        .distinct()
-    )
-    positions = {
-        code: index
-        for index, code in enumerate(
-            ranking.rule_set.items.order_by("position", "pk").values_list("code", flat=True)
+    """The categories the snapshot scored, in the order of its rule set's items.
+
+    Found in the category scores (tens of thousands of rows in a large congress) the first
+    time, then kept on the ranking: a snapshot never changes.
+    """
+    known = ranking.categories.get(period)
+    if known is None:
+        codes = (
+            RankingCategoryScore.objects.filter(ranking=ranking, period=period)
+            .values_list("category_code", "category_name")
+            .distinct()
         )
-    }
-    found = {code: name for code, name in codes}
-    ordered = sorted(found, key=lambda code: (positions.get(code, len(positions)), code))
-    return [Category(code=code, name=found[code]) for code in ordered]
+        positions = {
+            code: index
+            for index, code in enumerate(
+                ranking.rule_set.items.order_by("position", "pk").values_list("code", flat=True)
+            )
+        }
+        found = dict(codes)
+        ordered = sorted(found, key=lambda code: (positions.get(code, len(positions)), code))
+        known = [[code, found[code]] for code in ordered]
+        ranking.categories = {**ranking.categories, period: known}
+        # The one column, without touching the rest of the row (computed_at, the counts).
+        Ranking.objects.filter(pk=ranking.pk).update(categories=ranking.categories)
+    return [Category(code=code, name=name) for code, name in known]
 
 
 def ranking_entries(*, ranking: Ranking, filters: EntryFilters) -> QuerySet[RankingEntry]:

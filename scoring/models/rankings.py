@@ -64,6 +64,10 @@ class Ranking(models.Model):
         related_name="+",
     )
     duration_ms = models.PositiveIntegerField(_("took (ms)"), default=0)
+    # Per period ("quarter", "year"), the [code, name] pairs of the categories the snapshot
+    # scored, in the rule set's order: read from the category scores once, the first time a
+    # board or report asks (the snapshot never changes), then from here.
+    categories = models.JSONField(_("categories scored"), default=dict, blank=True, editable=False)
 
     objects = ScopedManager(congress="congress")
 

@@ -361,11 +361,38 @@ def test_the_board_pages_with_a_fixed_number_of_queries(staff, tenant_a):
         assert response.status_code == 200
         return len(queries), len(response.context["page"].object_list)
 
-    staff.get(board_url(tenant_a))  # the first request of a session does one-off work
+    # The first request of a session does one-off work, and the first view of a snapshot
+    # keeps the categories it scored.
+    for quarter in ("2026Q1", "2026Q2"):
+        staff.get(board_url(tenant_a, quarter=quarter))
     few, shown_few = count("2026Q1")
     many, shown_many = count("2026Q2")
     assert (shown_few, shown_many) == (2, 50)
     assert few == many
+
+
+def test_a_snapshot_keeps_the_categories_it_scored_after_the_first_view(staff, tenant_a):
+    with scopes_disabled():  # test setup
+        congress = tenant_a.congress
+        ranking = build_snapshot(
+            congress,
+            {DeputyFactory(congress=congress): {"study": Decimal(5), "meeting": Decimal(10)}},
+        )
+        assert ranking.categories == {}
+
+    def distinct_reads():
+        with CaptureQueriesContext(connection) as queries:
+            response = staff.get(board_url(tenant_a, quarter=ranking.label))
+        assert response.status_code == 200
+        return [q["sql"] for q in queries if "DISTINCT" in q["sql"] and "categoryscore" in q["sql"]]
+
+    assert len(distinct_reads()) == 1
+    with scopes_disabled():
+        ranking.refresh_from_db()
+        kept = ranking.categories["quarter"]
+    # In the rule set's order (meeting before study), with the names the scores carry.
+    assert kept == [["meeting", "参加会议"], ["study", "学习培训"]]
+    assert distinct_reads() == []
 
 
 def test_the_category_scores_of_a_page_come_in_one_query(staff, three, tenant_a):
