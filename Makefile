@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate worker lint format check-migrations check-messages messages clean
+.PHONY: run test bench install migrate worker lint format check-migrations check-messages messages clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ worker: install
 # Runs the whole suite. Browser tests skip, saying why, where no Chromium is installed.
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every benchmark at the scale of a city on PostgreSQL (started as CI starts it); writes
+# bench/RESULTS.md and fails if a page's number of queries grows with the data. About 20 minutes.
+bench: install
+	bash scripts/bench.sh $(BENCH_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
