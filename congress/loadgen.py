@@ -20,6 +20,7 @@ import bisect
 import math
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -232,6 +233,8 @@ class Build:
     sessions: dict[int, Any] = field(default_factory=dict)
     sitting_days: set[date] = field(default_factory=set)
     stations: dict[int, str] = field(default_factory=dict)
+    # The deputies' rows by primary key (their names label the history of the rows naming them).
+    roster: dict[int, Any] = field(default_factory=dict)
     units: list[Any] = field(default_factory=list)
     accounts: dict[str, User] = field(default_factory=dict)
     # Work the system scores by itself: (source, source id, day, deputy ids, description).
@@ -350,31 +353,44 @@ def _insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequ
     return count
 
 
-def _insert_objects(model: type[models.Model], objects: list[models.Model]) -> list[int]:
-    """Unsaved instances in bulk (as `_insert`), their primary keys set in order.
+class _Row:
+    """A row to write, its fields as plain attributes: making a model instance costs far more,
+    and a large congress has a few hundred thousand rows of each kind."""
+
+    def __init__(self, defaults: dict, **values):
+        self.__dict__.update(defaults)
+        self.__dict__.update(values)
+        self.pk = None
+
+
+def _defaults(model: type[models.Model]) -> dict:
+    """Each field's default (automatic times left empty: the caller sets them)."""
+    return {
+        f.attname: None
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+    }
+
+
+def _insert_rows(model: type[models.Model], rows: list[_Row]) -> None:
+    """`_Row`s through `_insert`, their primary keys set in order afterwards.
 
     The congress is new, so its rows in the table are exactly these, in the order written.
     """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-
-    def rows():
-        for instance in objects:
-            yield [f.pre_save(instance, True) for f in fields]
-
-    _insert(model, [f.name for f in fields], rows())
-    if not objects:
-        return []
-    congress_id = objects[0].congress_id
+    if not rows:
+        return
+    _insert_dicts(model, (row.__dict__ for row in rows))
     ids = list(
-        model._base_manager.filter(congress_id=congress_id)
+        model._base_manager.filter(congress_id=rows[0].congress_id)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    if len(ids) != len(objects):
-        raise RuntimeError(f"{model.__name__}: wrote {len(objects)} rows, found {len(ids)}")
-    for instance, pk in zip(objects, ids, strict=True):
-        instance.pk = pk
-    return ids
+    if len(ids) != len(rows):
+        raise RuntimeError(f"{model.__name__}: wrote {len(rows)} rows, found {len(ids)}")
+    for row, pk in zip(rows, ids, strict=True):
+        row.pk = pk
 
 
 def _history_created(model: type[models.Model], congress: Congress, repr_column: str) -> int:
@@ -426,25 +442,41 @@ class _Moments:
 
 
 class _Calendar:
-    """The calendar service's deadlines, asked once per start day."""
+    """The calendar service's working days and deadlines, with the congress's own days off
+    read once (the service reads them for every date it is asked about)."""
 
     def __init__(self):
+        from congress.models import CalendarOverride
+
+        self.overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
         self.cache: dict[tuple, date] = {}
 
-    def working_days(self, start: date, count: int) -> date:
-        from congress.calendar import add_working_days
+    def is_working_day(self, day: date) -> bool:
+        from congress.calendar import _is_working_day
 
+        return _is_working_day(day, self.overrides)
+
+    def working_days(self, start: date, count: int) -> date:
+        """As `congress.calendar.add_working_days`."""
         key = ("w", start, count)
         if key not in self.cache:
-            self.cache[key] = add_working_days(start, count)
+            day, left = start, count
+            while left:
+                day += timedelta(days=1)
+                left -= self.is_working_day(day)
+            self.cache[key] = day
         return self.cache[key]
 
     def months(self, start: date, count: int) -> date:
-        from suggestions.lifecycle import deadline_after_months
+        """As `suggestions.lifecycle.deadline_after_months`."""
+        from suggestions.lifecycle import add_months
 
         key = ("m", start, count)
         if key not in self.cache:
-            self.cache[key] = deadline_after_months(start, count)
+            day = add_months(start, count)
+            while not self.is_working_day(day):
+                day += timedelta(days=1)
+            self.cache[key] = day
         return self.cache[key]
 
 
@@ -700,6 +732,7 @@ def create_deputies(build: Build, count: int) -> None:
         plans.append((occupation, area, left, rng.gammavariate(1.1, 1 / 1.1), rng.expovariate(1)))
     with _Step(build, "deputies"):
         created = _bulk_with_history(rows)
+        build.roster = {deputy.pk: deputy for deputy in created}
         changes = []
         for ordinal, (deputy, (occupation, area, left, activity, voice)) in enumerate(
             zip(created, plans, strict=True)
@@ -805,8 +838,8 @@ def create_groups(
             [
                 GroupMembership(
                     congress=build.congress,
-                    group_id=group.pk,
-                    deputy_id=person.pk,
+                    group=group,
+                    deputy=build.roster[person.pk],
                     joined_on=date(build.term_started or build.first_year, 1, 1),
                 )
                 for group, run in zip(created, members, strict=True)
@@ -868,7 +901,7 @@ def create_stations(build: Build, *, station_size: float = STATION_SIZE) -> None
                 person.station = station.pk
                 links.append(
                     StationDeputy(
-                        congress=build.congress, station_id=station.pk, deputy_id=person.pk
+                        congress=build.congress, station=station, deputy=build.roster[person.pk]
                     )
                 )
         _bulk_with_history(links)
@@ -1003,7 +1036,9 @@ def _live(life: _Life, last_day: date, first_status: str, stop_at: str | None = 
     """Run the planned steps up to `last_day` (or until the status `stop_at` is reached),
     recording each as an event in the status of its moment."""
     status = first_status
-    steps = sorted(life.steps, key=lambda step: step.at)
+    # By day, and in the planned order within a day: a step never comes before its cause.
+    order = sorted(range(len(life.steps)), key=lambda i: (life.steps[i].at.date(), i))
+    steps = [life.steps[i] for i in order]
     previous = None
     for step in steps:
         if step.at.date() > last_day:
@@ -1027,10 +1062,11 @@ class _SuggestionPlanner:
 
     def __init__(self, build: Build, total: int | None, per_deputy_year: float):
         from suggestions.demo import TOPICS
-        from suggestions.models import SuggestionCategory
+        from suggestions.models import Suggestion, SuggestionCategory
 
         self.build = build
         self.congress = build.congress
+        self.defaults = _defaults(Suggestion)
         self.calendar = _Calendar()
         self.moments = _Moments()
         self.topics = TOPICS
@@ -1098,6 +1134,8 @@ class _SuggestionPlanner:
             )
             if session is not None and fate in ("draft", "withdrawn"):
                 fate = "handled"
+            if fate in ("withdrawn", "returned", "letter") and day > build.last_day - timedelta(7):
+                fate = "handled"  # decided after the data ends: still waiting, as handled ones
             if fate == "draft":
                 day = max(build.first_day, build.last_day - timedelta(days=rng.randint(0, 30)))
             plans.append((lead, session, day, fate))
@@ -1126,8 +1164,6 @@ class _SuggestionPlanner:
         return self.moments.at(day, rng.randint(8 * 60, 21 * 60))
 
     def life(self, index: int) -> _Life:
-        from suggestions.models import Suggestion
-
         lead, session, day, fate = self.plans[index]
         rng = random.Random(f"{self.build.seed}:suggestion:{index}")  # noqa: S311
         category = rng.choice(self.category_names)
@@ -1137,16 +1173,17 @@ class _SuggestionPlanner:
         place = f"{lead.area}{_village(rng)}{suffix}"
         problem = problem.removeprefix(suffix)
         author = lead.user_id or self.staff_id
-        row = Suggestion(
-            congress=self.congress,
+        row = _Row(
+            self.defaults,
+            congress_id=self.congress.pk,
             kind="suggestion",
-            session=session,
+            session_id=session.pk if session else None,
             title=f"关于{place}{problem}问题的建议",
             content=(
                 f"{place}{problem}问题群众反映强烈，影响日常生活。经走访调研，"
                 f"建议有关部门{action}，切实解决群众的急难愁盼问题。"
             ),
-            category=self.categories[category],
+            category_id=self.categories[category].pk,
             source=rng.choice(
                 ["own_research"] * 5 + ["voter_message", "station_visit", "hotline", "attendee"]
             ),
@@ -1607,7 +1644,7 @@ def create_suggestions(
             life.row.updated_at = life.events[-1][0] if life.events else life.row.created_at
         counters = _number(build, [life.row for life in lives])
         rows = [life.row for life in lives]
-        _insert_objects(Suggestion, rows)
+        _insert_rows(Suggestion, rows)
         NumberCounter.objects.bulk_create(
             [
                 NumberCounter(congress=build.congress, series=s, last_number=n)
@@ -1681,13 +1718,16 @@ def _relive(life: _Life, last_day: date, first: str, status: str) -> _Life:
 
 def _force_every_status(lives: list[_Life], statuses: list[str], relive) -> None:
     """For a status no life reached, stop the newest life that passes through it there (as if
-    the data ended at that step): small congresses still show every state."""
+    the data ended at that step): small congresses still show every state. A life is taken
+    only from a status others share, so no state is lost on the way."""
     for status in statuses:
-        if any(life.row.status == status for life in lives):
+        held = Counter(life.row.status for life in lives)
+        if held[status]:
             continue
         for position in range(len(lives) - 1, -1, -1):
             life = lives[position]
-            if any(event[3] == status for event in life.events) and life.row.status != status:
+            passes = any(event[3] == status for event in life.events)
+            if passes and held[life.row.status] > 1:
                 lives[position] = relive(life.index, status)
                 break
 
@@ -1736,7 +1776,7 @@ def _known_suggestion_work(build: Build, lives: list[_Life]) -> None:
         if row.accepted_at is None:
             continue
         day = timezone.localtime(row.accepted_at).date()
-        number = row.number_display
+        number = _("No. %(number)s") % {"number": row.number}
         title = row.title[:200]
         build.known_work.append(
             (
@@ -1773,9 +1813,11 @@ class _MessagePlanner:
 
     def __init__(self, build: Build, total: int | None, per_deputy_year: float):
         from liaison.demo_messages import TEXTS, USUAL_ANSWERS
+        from liaison.models import VoterMessage
 
         self.build = build
         self.congress = build.congress
+        self.defaults = _defaults(VoterMessage)
         self.calendar = _Calendar()
         self.moments = _Moments()
         self.texts, self.answers = TEXTS, USUAL_ANSWERS
@@ -1827,7 +1869,7 @@ class _MessagePlanner:
         return None
 
     def life(self, index: int) -> _Life:
-        from liaison.models import VoterMessage, new_tracking_code
+        from liaison.models import new_tracking_code
 
         day, _roll, number = self.plans[index]
         rng = random.Random(f"{self.build.seed}:message:{number}")  # noqa: S311
@@ -1854,8 +1896,9 @@ class _MessagePlanner:
         from liaison.demo_messages import VOTER_SURNAMES, VOTER_TITLES
 
         voter = rng.choice(VOTER_SURNAMES) + rng.choice(VOTER_TITLES) if rng.random() < 0.6 else ""
-        row = VoterMessage(
-            congress=self.congress,
+        row = _Row(
+            self.defaults,
+            congress_id=self.congress.pk,
             tracking_code=new_tracking_code(),
             source=source,
             deputy_id=deputy.pk if deputy else None,
@@ -1976,7 +2019,7 @@ def create_voter_messages(
     """Voter messages from deputies' and stations' QR pages and station visits, in every state
     (registered, forwarded, being handled, answered, closed with or without the voter's rating,
     answered on the spot), with their events; each answered one scores for its deputy."""
-    from liaison.models import VoterMessage, VoterMessageEvent
+    from liaison.models import MessageTopic, VoterMessage, VoterMessageEvent
 
     with _Step(build, "messages"):
         planner = _MessagePlanner(build, total, per_deputy_year)
@@ -1995,7 +2038,7 @@ def create_voter_messages(
         for life in lives:
             life.row.updated_at = life.events[-1][0] if life.events else life.row.created_at
         rows = [life.row for life in lives]
-        _insert_objects(VoterMessage, rows)
+        _insert_rows(VoterMessage, rows)
         _count(build, "voter_messages", len(rows))
         _history_created(VoterMessage, build.congress, "tracking_code")
         congress_id = build.congress.pk
@@ -2031,7 +2074,8 @@ def create_voter_messages(
                     row.pk,
                     timezone.localtime(row.answered_at).date(),
                     [deputy_id],
-                    _("Answered a voter message (%(topic)s)") % {"topic": row.get_topic_display()},
+                    _("Answered a voter message (%(topic)s)")
+                    % {"topic": MessageTopic(row.topic).label},
                 )
             )
 
@@ -2294,10 +2338,34 @@ def rank_quarters(build: Build, quarters: Sequence[tuple[int, int]] | None = Non
 
 
 def analyze() -> None:
-    """Planner statistics for the rows just written, as autovacuum keeps them on a live
+    """Planner statistics for the tables just filled, as autovacuum keeps them on a live
     database: without them PostgreSQL takes 10,000 deputies for a handful."""
+    from deputies.models import Deputy
+    from liaison.models import (
+        DeputyGroup,
+        GroupMembership,
+        LiaisonStation,
+        StationDeputy,
+        VoterMessage,
+        VoterMessageEvent,
+    )
+    from scoring.models import DutyRecord, RankingCategoryScore, RankingEntry, RankingGroupEntry
+    from suggestions.models import Suggestion, SuggestionAssignment, SuggestionEvent
+
+    tables = [
+        model._meta.db_table
+        for model in (
+            Deputy, DeputyGroup, GroupMembership, LiaisonStation, StationDeputy, DutyRecord,
+            RankingEntry, RankingCategoryScore, RankingGroupEntry, Suggestion,
+            SuggestionAssignment, SuggestionEvent, VoterMessage, VoterMessageEvent,
+        )
+    ]  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if connection.vendor == "postgresql":
+            # Table names come from the models.
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        else:
+            cursor.execute("ANALYZE")
 
 
 # The whole congress --------------------------------------------------------------------------
