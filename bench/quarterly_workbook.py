@@ -1,11 +1,13 @@
 """Times the quarterly leadership workbook against openpyxl writing the same cells bare.
 
-    DATABASE_URL=postgres://... python -m bench.quarterly_workbook --server
+    DATABASE_URL=postgres://... python -m bench.quarterly_workbook --server [--json out.json]
     python -m bench.quarterly_workbook --deputies 1000 --records 50000     # SQLite smoke run
 
 The congress of bench.duty_rankings (`--deputies` deputies in groups and stations, `--records`
-duty records over one past year, its four quarters closed and ranked), plus voter messages and
-suggestions with handling units. Then, for the fourth quarter:
+duty records over one past year), plus 60 handling units, voter messages (two per deputy) and
+suggestions (one per two deputies) in every state of their life, all made by congress.loadgen
+(answered messages and accepted suggestions score for their deputies within the records); its
+four quarters closed and ranked. Then, for the fourth quarter:
 
 (a) the bare write: every cell value of the workbook, read back from the file (b) made, written
     again by openpyxl's write-only mode, one plain `append` per row and nothing else (no
@@ -28,117 +30,50 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, datetime, timedelta
+from datetime import date
 
-from bench.duty_rankings import (
-    close_year,
-    environment,
-    fill_people,
-    fill_records_postgres,
-    fill_records_python,
-)
+from bench.duty_rankings import GROUP_SIZE, STATION_SIZE, environment
+from bench.results import Result, seconds
 
 TARGET_SECONDS = 10.0
 TARGET_MEGABYTES = 300
 TARGET_RATIO = 2.0
 RUNS = 3
+UNITS = 60
 
 
-def fill_messages_and_suggestions(congress, year: int, deputies: int) -> None:
-    """Voter messages (two per deputy in the year) and suggestions (one per two deputies) with
-    handling units, answered and late in the proportions the committees report."""
-    import random
+def fill(deputies: int, records: int, year: int):
+    """The congress, built by congress.loadgen, its four quarters closed and ranked."""
+    from django.db import connection
+    from django_scopes import scope
 
-    from django.utils import timezone
+    from congress import loadgen
+    from congress.models import CongressLevel
 
-    from deputies.models import Deputy
-    from liaison.models import LiaisonStation, VoterMessage
-    from suggestions.models import (
-        HandlingUnit,
-        Suggestion,
-        SuggestionAssignment,
-        SuggestionCategory,
+    build = loadgen.start(
+        slug="bench",
+        deputies=deputies,
+        first_year=year,
+        last_day=date(year, 12, 31),
+        open_quarter=None,
+        name="襄阳市襄城区人大常委会",
+        level=CongressLevel.COUNTY,
     )
-
-    generator = random.Random(7)  # noqa: S311 - made-up benchmark data
-    zone = timezone.get_current_timezone()
-    ids = list(Deputy.objects.order_by("pk").values_list("pk", flat=True))
-    stations = list(LiaisonStation.objects.values_list("pk", flat=True))
-    units = HandlingUnit.objects.bulk_create(
-        [
-            HandlingUnit(congress=congress, name=f"承办单位{n:03d}", kind="department")
-            for n in range(60)
-        ]
-    )
-    category, _made = SuggestionCategory.objects.get_or_create(congress=congress, name="城乡建设")
-    messages = []
-    for number in range(deputies * 2):
-        day = date(year, 1, 1) + timedelta(days=generator.randrange(365))
-        created = datetime(day.year, day.month, day.day, 10, tzinfo=zone)
-        answered = generator.random() < 0.9
-        messages.append(
-            VoterMessage(
-                congress=congress,
-                tracking_code=f"B{number:08d}",
-                source="deputy_page",
-                deputy_id=generator.choice(ids),
-                station_id=generator.choice(stations),
-                topic="urban",
-                text="小区门口路灯不亮，请代表帮助反映。",
-                consented_at=created,
-                due_on=day + timedelta(days=9),
-                status="answered" if answered else "registered",
-                answer="已转交相关部门处理。" if answered else "",
-                answered_at=created + timedelta(days=generator.randrange(1, 14))
-                if answered
-                else None,
-                created_at=created,
-            )
-        )
-    VoterMessage.objects.bulk_create(messages, batch_size=5000)
-    suggestions = []
-    for number in range(deputies // 2):
-        day = date(year, 1, 1) + timedelta(days=generator.randrange(365))
-        submitted = datetime(day.year, day.month, day.day, 9, tzinfo=zone)
-        replied = generator.random() < 0.85
-        suggestions.append(
-            Suggestion(
-                congress=congress,
-                kind="suggestion",
-                title=f"关于改善第{number}号片区交通的建议",
-                content="建议增设公交站点。",
-                category=category,
-                source="own_research",
-                lead_deputy_id=generator.choice(ids),
-                status="replied" if replied else "assigned",
-                series="建",
-                number=number + 1,
-                submitted_at=submitted,
-                assigned_on=day,
-                first_due_on=day + timedelta(days=90),
-                due_on=day + timedelta(days=90),
-                first_replied_on=day + timedelta(days=generator.randrange(30, 100))
-                if replied
-                else None,
-                reply_class=generator.choice("AAB") if replied else "",
-            )
-        )
-    Suggestion.objects.bulk_create(suggestions, batch_size=5000)
-    SuggestionAssignment.objects.bulk_create(
-        [
-            SuggestionAssignment(
-                congress=congress,
-                suggestion=suggestion,
-                unit=generator.choice(units),
-                role="lead",
-                status="active",
-                assigned_on=suggestion.assigned_on,
-                return_by=suggestion.assigned_on + timedelta(days=7),
-            )
-            for suggestion in Suggestion.objects.order_by("pk")
-        ],
-        batch_size=5000,
-    )
+    with scope(congress=build.congress):
+        loadgen.create_sessions(build, term=17, term_started=year - 2)
+        loadgen.create_rules(build, preset="six")
+        loadgen.create_deputies(build, deputies)
+        loadgen.create_groups(build, group_size=GROUP_SIZE, professional_size=GROUP_SIZE)
+        loadgen.create_stations(build, station_size=STATION_SIZE)
+        loadgen.create_handling_units(build, count=UNITS)
+        loadgen.create_voter_messages(build, total=deputies * 2)
+        loadgen.create_suggestions(build, total=deputies // 2)
+        loadgen.create_duty_records(build, total=records)
+        loadgen.close_quarters(build)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        loadgen.rank_quarters(build)
+    return build
 
 
 def bare_write(rows_by_sheet: list[tuple[str, list[list]]]) -> float:
@@ -172,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deputies", type=int, default=10_000)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--server", action="store_true", help="use DATABASE_URL (PostgreSQL)")
+    parser.add_argument("--json", help="write the figures to this file (for make bench)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="lvzhi-bench-") as folder:
@@ -185,30 +121,19 @@ def main(argv: list[str] | None = None) -> int:
 
         from reports.exporting import render_workbook
         from reports.quarterly import QuarterlyWorkbook
-        from scoring.ranking import ranking_compute
 
         call_command("migrate", verbosity=0)
         call_command("createcachetable", verbosity=0)
         year = date.today().year - 1
         started = time.perf_counter()
-        congress, rule_set = fill_people(args.deputies, year, "six")
+        build = fill(args.deputies, args.records, year)
+        congress, vendor, counts = build.congress, connection.vendor, build.counts
+        print(
+            f"{vendor}: {args.deputies} deputies, {counts['duty_records']} duty records, "
+            f"{counts['voter_messages']} voter messages, {counts['suggestions']} suggestions "
+            f"(made in {time.perf_counter() - started:.1f} s)"
+        )
         with scope(congress=congress):
-            if connection.vendor == "postgresql":
-                fill_records_postgres(congress, rule_set, args.deputies, args.records, year)
-            else:
-                fill_records_python(congress, rule_set, args.deputies, args.records, year)
-            close_year(congress, rule_set, year)
-            fill_messages_and_suggestions(congress, year, args.deputies)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-            for quarter in (1, 2, 3, 4):
-                ranking_compute(congress=congress, year=year, quarter=quarter)
-            print(
-                f"{connection.vendor}: {args.deputies} deputies, {args.records} duty records, "
-                f"{args.deputies * 2} voter messages, {args.deputies // 2} suggestions "
-                f"(made in {time.perf_counter() - started:.1f} s)"
-            )
             exporter = QuarterlyWorkbook(
                 congress=congress,
                 membership=None,
@@ -247,6 +172,30 @@ def main(argv: list[str] | None = None) -> int:
         f"target: under {TARGET_SECONDS:.0f} s, under {TARGET_MEGABYTES} MB and at most "
         f"{TARGET_RATIO:.0f}x the bare write: {'met' if met else 'MISSED'}"
     )
+    result = Result(
+        name="quarterly_workbook",
+        title="Quarterly workbook",
+        command=f"python -m bench.quarterly_workbook --deputies {args.deputies} "
+        f"--records {args.records}" + (" --server" if args.server else ""),
+        data=f"{vendor}: {args.deputies} deputies, {counts['duty_records']} duty records, "
+        f"{counts['voter_messages']} voter messages and {counts['suggestions']} suggestions in "
+        f"one year (congress.loadgen); the workbook of {year}Q4, {len(sheets)} sheets, {cells} "
+        f"cells, {len(content) / 2**20:.1f} MB; medians of {RUNS} runs",
+    )
+    result.add(
+        "Quarterly workbook", seconds(built), f"< {TARGET_SECONDS:.0f} s", built < TARGET_SECONDS
+    )
+    result.add(
+        "Quarterly workbook, peak memory allocated",
+        f"{peak:.0f} MB",
+        f"< {TARGET_MEGABYTES} MB",
+        peak < TARGET_MEGABYTES,
+    )
+    result.add("Bare write-only append of the same cells", seconds(bare))
+    result.add(
+        "Workbook / bare write", f"{ratio:.1f}×", f"≤ {TARGET_RATIO:.0f}×", ratio <= TARGET_RATIO
+    )
+    result.write(args.json)
     return 0 if met else 1
 
 

@@ -17,6 +17,8 @@ job does. Only secrets differ between two runs: public page tokens and message t
 from __future__ import annotations
 
 import bisect
+import functools
+import heapq
 import math
 import random
 import time
@@ -180,7 +182,20 @@ DEPARTMENTS = (
     ("人民法院", "court", ("政法综治",)),
     ("人民检察院", "procuratorate", ("政法综治",)),
 )
-# The six kinds of problem in the voter-message topics, as suggestion categories.
+# How often each default category comes up: urban construction most, as in the reports.
+CATEGORY_WEIGHTS = {
+    "城乡建设": 25,
+    "交通运输": 12,
+    "教育科技": 10,
+    "医疗卫生": 10,
+    "农业农村": 10,
+    "生态环境": 8,
+    "社会保障": 8,
+    "经济发展": 7,
+    "政法综治": 5,
+    "其他": 5,
+}
+# The voter-message topics as suggestion categories (which units answer them).
 TOPIC_CATEGORIES = {
     "urban": "城乡建设",
     "education": "教育科技",
@@ -236,6 +251,7 @@ class Build:
     # The deputies' rows by primary key (their names label the history of the rows naming them).
     roster: dict[int, Any] = field(default_factory=dict)
     units: list[Any] = field(default_factory=list)
+    liaison_unit: Any = None  # the handling unit the generated liaison account answers for
     accounts: dict[str, User] = field(default_factory=dict)
     # Work the system scores by itself: (source, source id, day, deputy ids, description).
     known_work: list[tuple[str, int, date, list[int], str]] = field(default_factory=list)
@@ -955,13 +971,17 @@ def _account(build: Build, key: str, full_name: str) -> User:
 
 
 def _average_deputy(build: Build) -> Person | None:
-    """A serving deputy near the middle of the activity spread, at the first station."""
+    """A serving deputy of about average activity who leads suggestions more than most (the
+    pages a deputy sees have something in them), at the first station."""
     serving = [person for person in build.serving()]
     if not serving:
         return None
     station = build.people[0].station
     nearby = [person for person in serving if person.station == station] or serving
-    return min(nearby, key=lambda person: (abs(person.activity - 1), person.ordinal))
+    return min(
+        nearby,
+        key=lambda person: (abs(person.activity - 1) + abs(person.voice - 2), person.ordinal),
+    )
 
 
 def create_handling_units(build: Build, *, count: int | None = None) -> None:
@@ -997,9 +1017,13 @@ def create_handling_units(build: Build, *, count: int | None = None) -> None:
         )
     with _Step(build, "units"):
         build.units = _bulk_with_history(rows)
-        user = _account(build, "unit", build.units[0].contact_person)
+        # The liaison answers for the housing bureau: urban construction is the commonest topic.
+        build.liaison_unit = next(
+            (unit for unit in build.units if unit.name.endswith("住房和城乡建设局")), build.units[0]
+        )
+        user = _account(build, "unit", build.liaison_unit.contact_person)
         Membership.objects.create(congress=build.congress, user=user, role=Role.UNIT_LIAISON)
-        UnitLiaison.objects.create(congress=build.congress, unit=build.units[0], user=user)
+        UnitLiaison.objects.create(congress=build.congress, unit=build.liaison_unit, user=user)
         build.accounts["unit"] = user
         _count(build, "handling_units", len(rows))
 
@@ -1072,6 +1096,7 @@ class _SuggestionPlanner:
         self.topics = TOPICS
         self.categories = {c.name: c for c in SuggestionCategory.objects.filter(is_active=True)}
         self.category_names = sorted(self.categories)
+        self.category_weights = [CATEGORY_WEIGHTS.get(name, 3) for name in self.category_names]
         self.staff = build.accounts.get("staff")
         self.staff_id = self.staff.pk if self.staff else None
         self.unit_liaison = build.accounts.get("unit")
@@ -1166,7 +1191,7 @@ class _SuggestionPlanner:
     def life(self, index: int) -> _Life:
         lead, session, day, fate = self.plans[index]
         rng = random.Random(f"{self.build.seed}:suggestion:{index}")  # noqa: S311
-        category = rng.choice(self.category_names)
+        category = rng.choices(self.category_names, self.category_weights)[0]
         _units, problems = self.topics.get(category, self.topics["其他"])
         problem, action = rng.choice(problems)
         suffix = rng.choice(["村", "社区"])
@@ -1389,7 +1414,7 @@ class _SuggestionPlanner:
             life.steps.append(_Planned(given, "co_opinion", None, None, co_unit.name, opinion))
         replier = (
             self.unit_liaison.pk
-            if self.unit_liaison is not None and unit.pk == self.build.units[0].pk
+            if self.unit_liaison is not None and unit.pk == self.build.liaison_unit.pk
             else self.staff_id
         )
         late = rng.random() < 0.05
@@ -1593,6 +1618,16 @@ class _SuggestionPlanner:
             feedback.update(rating=rating, reason=reason, rated_at=at)
 
 
+def _t(text: str) -> str:
+    """gettext, remembered: a large congress asks for the same few texts a million times."""
+    return _translated(translation.get_language(), text)
+
+
+@functools.lru_cache(maxsize=256)
+def _translated(language: str | None, text: str) -> str:
+    return _(text)
+
+
 def _running(weights: Iterable[float]) -> Iterable[float]:
     total = 0.0
     for weight in weights:
@@ -1776,7 +1811,7 @@ def _known_suggestion_work(build: Build, lives: list[_Life]) -> None:
         if row.accepted_at is None:
             continue
         day = timezone.localtime(row.accepted_at).date()
-        number = _("No. %(number)s") % {"number": row.number}
+        number = _t("No. %(number)s") % {"number": row.number}
         title = row.title[:200]
         build.known_work.append(
             (
@@ -1784,7 +1819,7 @@ def _known_suggestion_work(build: Build, lives: list[_Life]) -> None:
                 row.pk,
                 day,
                 [row.lead_deputy_id],
-                _("Led suggestion %(number)s: %(title)s") % {"number": number, "title": title},
+                _t("Led suggestion %(number)s: %(title)s") % {"number": number, "title": title},
             )
         )
         cosigners = [
@@ -1799,7 +1834,7 @@ def _known_suggestion_work(build: Build, lives: list[_Life]) -> None:
                     row.pk,
                     day,
                     cosigners,
-                    _("Co-signed suggestion %(number)s: %(title)s")
+                    _t("Co-signed suggestion %(number)s: %(title)s")
                     % {"number": number, "title": title},
                 )
             )
@@ -1918,7 +1953,8 @@ class _MessagePlanner:
         )
         life = _Life(index=index, row=row)
         note = (
-            _("Visit registered at %(station)s") % {"station": self.build.stations.get(station, "")}
+            _t("Visit registered at %(station)s")
+            % {"station": self.build.stations.get(station, "")}
             if walk_in
             else ""
         )
@@ -1931,7 +1967,7 @@ class _MessagePlanner:
                 row.answered_at, row.answered_by_id = spot, registrar
 
             life.steps.append(
-                _Planned(spot, "", "closed", registrar, _("Answered on the spot"), on_the_spot)
+                _Planned(spot, "", "closed", registrar, _t("Answered on the spot"), on_the_spot)
             )
             return life
         forwarded_on = day + timedelta(days=rng.randint(0, 2))
@@ -1954,18 +1990,18 @@ class _MessagePlanner:
             row.forwarded_to_deputy_id = to_deputy.pk if target != "unit" else None
             row.forwarded_to_unit_id = unit.pk if unit is not None else None
 
-        note = _("Forwarded to %(target)s: %(name)s") % {
+        note = _t("Forwarded to %(target)s: %(name)s") % {
             "target": {
-                "deputy": _("a deputy"),
-                "unit": _("a handling unit"),
-                "suggestion": _("a deputy suggestion"),
+                "deputy": _t("a deputy"),
+                "unit": _t("a handling unit"),
+                "suggestion": _t("a deputy suggestion"),
             }[target],
             "name": where,
         }
         life.steps.append(_Planned(forwarded, "", "forwarded", forwarder, note, forward))
         handler = (
             self.unit_user
-            if unit is not None and self.build.units and unit.pk == self.build.units[0].pk
+            if unit is not None and unit.pk == getattr(self.build.liaison_unit, "pk", None)
             else (to_deputy.user_id if to_deputy is not None else None) or self.staff_id
         )
         handled_on = forwarded_on + timedelta(days=rng.randint(0, 3))
@@ -1994,21 +2030,21 @@ class _MessagePlanner:
             def rate():
                 row.satisfaction, row.feedback, row.rated_at = value, comment, rated
 
-            label = _("satisfied") if satisfied else _("not satisfied")
+            label = _t("satisfied") if satisfied else _t("not satisfied")
             life.steps.append(
                 _Planned(
                     rated,
                     "",
                     "closed",
                     None,
-                    _("The voter rated the answer: %(rating)s") % {"rating": label},
+                    _t("The voter rated the answer: %(rating)s") % {"rating": label},
                     rate,
                 )
             )
         elif ending < 0.9:
             closed = self.moment(answered_on + timedelta(days=rng.randint(10, 20)), rng)
             life.steps.append(
-                _Planned(closed, "", "closed", self.staff_id, _("Closed without a rating"))
+                _Planned(closed, "", "closed", self.staff_id, _t("Closed without a rating"))
             )
         return life
 
@@ -2074,7 +2110,7 @@ def create_voter_messages(
                     row.pk,
                     timezone.localtime(row.answered_at).date(),
                     [deputy_id],
-                    _("Answered a voter message (%(topic)s)")
+                    _t("Answered a voter message (%(topic)s)")
                     % {"topic": MessageTopic(row.topic).label},
                 )
             )
@@ -2281,31 +2317,33 @@ def create_duty_records(
             weights = [REPORTED_WEIGHTS.get(code, 1) for code in codes]
             cumulative = list(_running(weights))
             fallback = next((code for code in codes if not any_items[code].recess_only), codes[0])
-            for person, count in zip(build.people, reported, strict=True):
+            # Drawn deputy by deputy, written day by day as a live system receives them.
+            drawn_records = []
+            for index, (person, count) in enumerate(zip(build.people, reported, strict=True)):
                 if not count:
                     continue
                 drawn = days.draw(rng, count, person.left_on)
-                chosen = rng.choices(codes, cum_weights=cumulative, k=len(drawn))
-                for day, code in zip(drawn, chosen, strict=True):
-                    year_items = items.get(day.year) or any_items
-                    item = year_items.get(code) or year_items[fallback]
-                    if item.recess_only and day in build.sitting_days:
-                        item = year_items[fallback]
-                    roll = rng.random()
-                    texts = DESCRIPTIONS.get(item.code) or [f"{item.name}"]
-                    description = texts[int(roll * 7919) % len(texts)]
-                    origin = "staff" if roll > 0.88 and not person.user_id else "deputy"
-                    yield record(
-                        person, item, day, origin=origin, description=description, roll=roll
-                    )
+                chosen = rng.choices(range(len(codes)), cum_weights=cumulative, k=len(drawn))
+                drawn_records.extend(
+                    (day, rng.random(), index, code)
+                    for day, code in zip(drawn, chosen, strict=True)
+                )
+            drawn_records.sort()
+            for day, roll, index, code in drawn_records:
+                person = build.people[index]
+                year_items = items.get(day.year) or any_items
+                item = year_items.get(codes[code]) or year_items[fallback]
+                if item.recess_only and day in build.sitting_days:
+                    item = year_items[fallback]
+                texts = DESCRIPTIONS.get(item.code) or [f"{item.name}"]
+                description = texts[int(roll * 7919) % len(texts)]
+                origin = "staff" if roll > 0.88 and not person.user_id else "deputy"
+                yield record(person, item, day, origin=origin, description=description, roll=roll)
 
-        written = _insert(DutyRecord, RECORD_FIELDS, _chain(fixed, reported_rows()))
+        fixed.sort(key=lambda row: row[5])
+        rows = heapq.merge(fixed, reported_rows(), key=lambda row: row[5])
+        written = _insert(DutyRecord, RECORD_FIELDS, rows)
         _count(build, "duty_records", written)
-
-
-def _chain(*parts: Iterable) -> Iterable:
-    for part in parts:
-        yield from part
 
 
 # Closing and ranking -----------------------------------------------------------------------
