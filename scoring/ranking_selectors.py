@@ -179,14 +179,20 @@ class Lists:
 
 
 def red_and_black(*, ranking: Ranking, period: str, kind: str, size: int = LIST_SIZE) -> Lists:
-    """The best `size` by average (red) and the worst (black); they never overlap."""
+    """The best `size` by average (red) and the worst (black); they never overlap.
+
+    Only the first and the last `size` rows are read: a city has some 2,000 groups and stations.
+    """
+    order = ["rank", "name", "pk"]
     rollups = list(
-        RankingRollup.objects.filter(ranking=ranking, period=period, kind=kind).order_by(
-            "rank", "name"
-        )
+        RankingRollup.objects.filter(ranking=ranking, period=period, kind=kind)
+        .annotate(position=Window(RowNumber(), order_by=order), total=Window(Count("pk")))
+        .filter(Q(position__lte=size) | Q(position__gt=F("total") - size))
+        .order_by(*order)
     )
-    red_size = min(size, (len(rollups) + 1) // 2)
-    black_size = min(size, len(rollups) // 2)
+    total = rollups[0].total if rollups else 0
+    red_size = min(size, (total + 1) // 2)
+    black_size = min(size, total // 2)
     red = rollups[:red_size]
     black = list(reversed(rollups[len(rollups) - black_size :])) if black_size else []
     return Lists(kind=kind, red=red, black=black)

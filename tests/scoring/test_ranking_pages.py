@@ -303,6 +303,23 @@ def test_red_and_black_lists_take_five_from_each_end_without_overlap(tenant_a):
         assert [r.rank for r in small.black] == [3]
 
 
+@pytest.mark.parametrize("count", [0, 1, 2, 9, 10, 11, 30])
+def test_red_and_black_lists_come_in_one_query_whatever_the_number_of_groups(tenant_a, count):
+    from scoring.ranking_selectors import LIST_SIZE, red_and_black
+
+    with scopes_disabled():  # test setup
+        ranking = RankingFactory(congress=tenant_a.congress)
+        for rank in range(1, count + 1):
+            group = DeputyGroupFactory(congress=tenant_a.congress, name=f"小组{rank:02d}")
+            add_rollup(ranking, kind=RollupKind.GROUP, target=group, average=100 - rank, rank=rank)
+    with tenant_a.scope(), CaptureQueriesContext(connection) as queries:
+        lists = red_and_black(ranking=ranking, period=Period.QUARTER, kind=RollupKind.GROUP)
+    red, black = min(LIST_SIZE, (count + 1) // 2), min(LIST_SIZE, count // 2)
+    assert [rollup.rank for rollup in lists.red] == list(range(1, red + 1))
+    assert [rollup.rank for rollup in lists.black] == list(range(count, count - black, -1))
+    assert len(queries) == 1
+
+
 def test_warnings_in_force_show_as_a_badge(staff, three, tenant_a):
     with scopes_disabled():  # test setup
         DutyWarningFactory(
