@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress.widgets import LongSelect
 from deputies.models import DeputyLevel
 
 from .models import Period
@@ -15,12 +16,14 @@ from .selectors import parse_quarter, previous_quarter
 
 class BoardFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Ranking period"), required=False, choices=Period.choices)
-    group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
+    group = forms.TypedChoiceField(
+        label=_("Group"), required=False, coerce=int, empty_value=None, widget=LongSelect
+    )
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", _("All levels")), *DeputyLevel.choices]
     )
     station = forms.TypedChoiceField(
-        label=_("Station"), required=False, coerce=int, empty_value=None
+        label=_("Station"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
 
