@@ -7,17 +7,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import (
-    Case,
     Count,
-    DateField,
     Exists,
     F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from congress.models import Membership
 from suggestions.models import (
     HANDLING_STATUSES,
+    SUPERVISION_DUE,
+    SUPERVISION_FIRST,
     AssignmentRole,
     AssignmentStatus,
     CongressSession,
@@ -150,14 +148,11 @@ def suggestion_list(
             due_on__gte=today,
             due_on__lte=today + timedelta(days=filters.due_within),
         )
-    handling = Q(status__in=HANDLING_STATUSES)
     return (
         queryset.select_related("lead_deputy", "category", "session", "merged_into")
         .prefetch_related(lead_assignments_prefetch())
-        .annotate(
-            handling_first=Case(When(handling, then=Value(0)), default=Value(1)),
-            handling_due=Case(When(handling, then=F("due_on")), output_field=DateField()),
-        )
+        # The expressions of the supervision index, which serves this order.
+        .annotate(handling_first=SUPERVISION_FIRST, handling_due=SUPERVISION_DUE)
         .order_by(
             "handling_first",
             F("handling_due").asc(nulls_last=True),
@@ -216,7 +211,11 @@ def supervision_counts(*, membership: Membership, today: date | None = None) -> 
     """The figures above the list, in one query: being handled, overdue, due soon, key."""
     today = today or timezone.localdate()
     handling = Q(status__in=HANDLING_STATUSES)
-    return suggestion_visible(membership=membership).aggregate(
+    # No figure counts a closed suggestion, and after a few years nine in ten are closed: naming
+    # the other statuses lets the status index skip them instead of reading every suggestion.
+    not_closed = [status for status in SuggestionStatus.values if status != SuggestionStatus.CLOSED]
+    visible = suggestion_visible(membership=membership).filter(status__in=not_closed)
+    return visible.aggregate(
         handling=Count("pk", filter=handling),
         overdue=Count("pk", filter=handling & Q(due_on__lt=today)),
         due_soon=Count(

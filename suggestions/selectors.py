@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from congress.models import Membership, Role
 from liaison.selectors import deputy_ids_for_user, unit_ids_for_user
 from suggestions.models import (
+    STAFF_VISIBLE,
     AssignmentStatus,
     CosignerStatus,
     Suggestion,
@@ -27,7 +28,7 @@ def suggestion_visible(*, membership: Membership) -> QuerySet[Suggestion]:
     role = membership.role
     user = membership.user
     if role in (Role.COMMITTEE_ADMIN, Role.COMMITTEE_STAFF):
-        return suggestions.filter(Q(submitted_at__isnull=False) | Q(from_paper=True))
+        return suggestions.filter(STAFF_VISIBLE)
     if role == Role.LEADER:
         return suggestions.filter(submitted_at__isnull=False)
     if role == Role.DEPUTY:

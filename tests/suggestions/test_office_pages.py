@@ -148,6 +148,39 @@ def test_the_list_counts_without_joins_when_nothing_is_searched(tenant_a, staff)
     assert page_count, counts
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_a_page_of_the_list_is_read_from_the_supervision_index(tenant_a):
+    # A congress's list would otherwise sort every suggestion it ever had for each page. The
+    # test table is small enough to sort, so sorting and scanning are priced out: the index
+    # serves the order only if it is built on the very expressions the list orders by.
+    from suggestions.office_selectors import SuggestionFilters, suggestion_list
+
+    membership = tenant_a.members[Role.COMMITTEE_STAFF]
+    with tenant_a.scope():
+        page = suggestion_list(membership=membership, filters=SuggestionFilters(), today=TODAY)
+        sql, params = page[50:100].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using suggestion_supervision_idx" in plan, plan
+    assert "Sort" not in plan, plan
+
+
+def test_the_counts_leave_closed_suggestions_out_and_still_count_the_rest(tenant_a, staff):
+    handling(tenant_a, 1, TODAY - timedelta(days=3), is_key=True)
+    handling(tenant_a, 2, TODAY + timedelta(days=5))
+    make(tenant_a, status="closed", series="s-test", number=3, is_key=True)
+    make(tenant_a, status="withdrawn", is_key=True)
+    make(tenant_a)
+    response = staff.get(url(tenant_a))
+    counts = response.context["counts"]
+    assert (counts["handling"], counts["overdue"], counts["due_soon"]) == (2, 1, 1)
+    assert (counts["waiting"], counts["key"]) == (1, 2)
+
+
 @pytest.fixture
 def varied(tenant_a):
     """One suggestion per filter, so each filter picks exactly one."""
