@@ -11,7 +11,8 @@ written with COPY on PostgreSQL and in batches of plain INSERTs elsewhere, as th
 leave them: a record of a closed quarter is confirmed with its points frozen, a suggestion's
 steps are its events. Their history tables get one "created" row each, written by the database.
 Quarters are closed by `duty_quarter_close` and ranked by `ranking_compute`, as the quarterly
-job does. Only secrets differ between two runs: public page tokens and message tracking codes.
+job does. Two runs with the same seed differ only in secrets (public page tokens, message
+tracking codes, rating links), in the moments rows were written, and in their ids.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ COMMENDED_SHARE = 0.02
 REPLY_CLASSES = (("A", 0.80), ("B", 0.14), ("C", 0.06))
 UNSATISFIED_SHARE = 5 / 176
 
+# How unevenly deputies work (the shape of a gamma distribution of mean 1).
+ACTIVITY_SHAPE = 0.8
 # Busier months (the year-end evaluation) and quieter ones (Spring Festival, summer).
 MONTH_WEIGHTS = (1.0, 0.55, 1.0, 1.1, 1.1, 1.15, 0.8, 0.75, 1.1, 1.2, 1.35, 1.45)
 WEEKEND_WEIGHT = 0.35
@@ -743,9 +746,12 @@ def create_deputies(build: Build, count: int) -> None:
             status_changed_on=left[0] if left else None,
         )
         rows.append(deputy)
-        # Most do a steady amount; some hardly act and some act a great deal (a gamma spread:
-        # about a fifth do under a fifth of the average).
-        plans.append((occupation, area, left, rng.gammavariate(1.1, 1 / 1.1), rng.expovariate(1)))
+        # Some hardly act and some act a great deal: a gamma spread of mean 1 puts about a
+        # fifth under a fifth of the average (Xiangcheng watches the quarter of its deputies
+        # with fewer than 3 recess activities a year). Suggestions spread wider still: about a
+        # fifth lead none in a five-year term (Xiangcheng: 19 %).
+        activity = rng.gammavariate(ACTIVITY_SHAPE, 1 / ACTIVITY_SHAPE)
+        plans.append((occupation, area, left, activity, rng.expovariate(1)))
     with _Step(build, "deputies"):
         created = _bulk_with_history(rows)
         build.roster = {deputy.pk: deputy for deputy in created}
@@ -880,6 +886,7 @@ def create_stations(build: Build, *, station_size: float = STATION_SIZE) -> None
     stations, members, names = [], [], set()
     for (area, people), count in zip(by_area.items(), per_area, strict=True):
         for number, run in enumerate(_chunks(people, max(1, count))):
+            place = ""
             if number == 0:
                 name, kind = f"{area}人大代表之家", "deputy_home"
             else:
@@ -902,7 +909,7 @@ def create_stations(build: Build, *, station_size: float = STATION_SIZE) -> None
                     congress=build.congress,
                     name=name,
                     kind=kind,
-                    address=f"{_city_name(build)}{name.removesuffix(kind and '')}",
+                    address=f"{_city_name(build)}{area}{place}{rng.randint(1, 199)}号",
                     opening_hours="每月第一个周二 9:00-11:30",
                     contact_phone=f"0717-{rng.randrange(10**7):07d}",
                 )
@@ -973,7 +980,7 @@ def _account(build: Build, key: str, full_name: str) -> User:
 def _average_deputy(build: Build) -> Person | None:
     """A serving deputy of about average activity who leads suggestions more than most (the
     pages a deputy sees have something in them), at the first station."""
-    serving = [person for person in build.serving()]
+    serving = build.serving()
     if not serving:
         return None
     station = build.people[0].station
@@ -986,7 +993,8 @@ def _average_deputy(build: Build) -> Person | None:
 
 def create_handling_units(build: Build, *, count: int | None = None) -> None:
     """The government departments, courts and township governments that answer suggestions
-    (about 40 for a county, up to 80 for a large city), with a liaison account for the first."""
+    (twelve and more, up to 80 for a large city), with a liaison account for the housing
+    bureau."""
     from suggestions.models import HandlingUnit, UnitLiaison
 
     rng = build.rng("units")
@@ -1100,6 +1108,13 @@ class _SuggestionPlanner:
         self.staff = build.accounts.get("staff")
         self.staff_id = self.staff.pk if self.staff else None
         self.unit_liaison = build.accounts.get("unit")
+        # Hai'an: a key suggestion is led by a government leader, supervised by a committee one.
+        city = build.congress.level == CongressLevel.CITY
+        self.key_people = (
+            ("副市长 王建军", "市人大常委会副主任 刘德明")
+            if city
+            else ("副区长 王建军", "区人大常委会副主任 刘德明")
+        )
         self.units_by_category = {
             name: [
                 unit
@@ -1197,7 +1212,9 @@ class _SuggestionPlanner:
         suffix = rng.choice(["村", "社区"])
         place = f"{lead.area}{_village(rng)}{suffix}"
         problem = problem.removeprefix(suffix)
-        author = lead.user_id or self.staff_id
+        # One in five is handed in on paper and entered by staff; the rest from the phone.
+        from_paper = lead.user_id is None and rng.random() < 0.2
+        author = self.staff_id if from_paper else lead.user_id
         row = _Row(
             self.defaults,
             congress_id=self.congress.pk,
@@ -1214,7 +1231,7 @@ class _SuggestionPlanner:
             ),
             lead_deputy_id=lead.pk,
             status="draft",
-            from_paper=lead.user_id is None,
+            from_paper=from_paper,
             created_by_id=author,
         )
         life = _Life(index=index, row=row)
@@ -1327,8 +1344,7 @@ class _SuggestionPlanner:
                 life.add("assignments", co_row)
             if is_key:
                 row.is_key = True
-                row.key_leading_official = "副市长 王建军"
-                row.key_supervisor = "市人大常委会副主任 刘德明"
+                row.key_leading_official, row.key_supervisor = self.key_people
 
         co_row = {}
         if co_unit is not None:
@@ -1348,7 +1364,7 @@ class _SuggestionPlanner:
             _Planned(assigned, "assign", "assigned", self.staff_id, f"主办：{names}", assign)
         )
         if is_key:
-            note = "副市长 王建军领办，市人大常委会副主任 刘德明督办"
+            note = "{}领办，{}督办".format(*self.key_people)
             life.steps.append(
                 _Planned(assigned + timedelta(minutes=5), "key", None, self.staff_id, note)
             )
@@ -1673,8 +1689,9 @@ def create_suggestions(
         # Co-signers of a suggestion still waiting may not have answered yet.
         for life in lives:
             if life.row.status == "submitted":
+                answers = random.Random(f"{build.seed}:cosign:{life.index}")  # noqa: S311
                 for cosigner in life.children.get("cosigners", []):
-                    if random.Random(f"{build.seed}:cosign:{life.index}").random() < 0.5:  # noqa: S311
+                    if answers.random() < 0.5:
                         cosigner.update(status="invited", responded_at=None)
             life.row.updated_at = life.events[-1][0] if life.events else life.row.created_at
         counters = _number(build, [life.row for life in lives])
@@ -1904,6 +1921,7 @@ class _MessagePlanner:
         return None
 
     def life(self, index: int) -> _Life:
+        from liaison.demo_messages import VOTER_SURNAMES, VOTER_TITLES
         from liaison.models import new_tracking_code
 
         day, _roll, number = self.plans[index]
@@ -1915,6 +1933,8 @@ class _MessagePlanner:
         station = None
         if source == "deputy_page" and deputy is None:
             source = "station_page"
+        if not self.stations:
+            source = "deputy_page"
         if source == "station_page":
             station = rng.choice(self.stations) if self.stations else None
             deputy = None
@@ -1928,8 +1948,6 @@ class _MessagePlanner:
         walk_in = source == "walk_in"
         registrar = self.station_user if walk_in and station == self.first_station else None
         registrar = registrar or (self.staff_id if walk_in else None)
-        from liaison.demo_messages import VOTER_SURNAMES, VOTER_TITLES
-
         voter = rng.choice(VOTER_SURNAMES) + rng.choice(VOTER_TITLES) if rng.random() < 0.6 else ""
         row = _Row(
             self.defaults,
@@ -2459,10 +2477,12 @@ def generate(
             create_suggestions(build)
             create_voter_messages(build)
             create_duty_records(build)
-            analyze()
+            with _Step(build, "statistics"):
+                analyze()
             close_quarters(build)
             rank_quarters(build)
-            analyze()
+            with _Step(build, "statistics"):
+                analyze()
     build.seconds["total"] = time.perf_counter() - started
     return {
         "congress": build.congress.slug,

@@ -157,6 +157,8 @@ def test_suggestions_are_in_every_state_of_their_life(made, db):
         assert suggestions.filter(session__isnull=False).count() > suggestions.count() / 2
         handled = suggestions.filter(status__in=["assigned", "replied", "rehandling", "closed"])
         handled = handled.exclude(status="closed", assigned_on__isnull=True)
+        # (one sent back as wrongly assigned waits for staff to choose another lead unit)
+        handled = handled.exclude(assignments__status="returned")
         leads = SuggestionAssignment.objects.filter(role="lead", status="active")
         assert leads.filter(suggestion__in=handled).count() == handled.count()
         assert SuggestionAssignment.objects.filter(role="co").exists()
