@@ -44,6 +44,7 @@ import http.client
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 TARGET_RATIO = 5.0
+# Requests per page and congress timed one at a time in-process (the median is shown).
+ALONE_REPEAT = 7
 # Cores used by other work on the machine above which a measurement is called disturbed.
 BUSY_CORES = 0.25
 CLIENTS = 20
@@ -262,6 +265,29 @@ def count_queries(casts: list[Cast], pages: list[Page] = PAGES) -> dict[str, lis
                     raise SystemExit(f"{page.label} ({cast.size} deputies, {attempt}): {problem}")
             counts[page.key].append(len(captured.captured_queries))
     return counts
+
+
+def time_alone(casts: list[Cast], pages: list[Page], repeat: int) -> dict[str, list[float]]:
+    """Each page's median time in ms over `repeat` requests in each congress, one request at a
+    time in-process: how the page's own work grows with the data, without the load."""
+    from django.test import Client
+
+    timings: dict[str, list[float]] = {page.key: [] for page in pages}
+    for cast in casts:
+        for page in pages:
+            client = Client()
+            if page.who:
+                client.force_login(_person(cast, page.who))
+            spent = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                if page.data:
+                    client.post(page.path(cast), page.data(cast), secure=True)
+                else:
+                    client.get(page.path(cast), secure=True)
+                spent.append(time.perf_counter() - started)
+            timings[page.key].append(statistics.median(spent) * 1000)
+    return timings
 
 
 def _check(page: Page, cast: Cast, status: int, response, body: bytes) -> str:
@@ -656,31 +682,40 @@ def ratios(results: dict) -> None:
         figures["rps_ratio"] = bare["rps"] / figures["rps"] if figures["rps"] else float("inf")
 
 
-def table(pages: list[Page], counts: dict, sizes: tuple[int, int], results: dict) -> str:
+def table(pages: list[Page], counts: dict, alone: dict, sizes: tuple[int, int], results: dict):
     lines = [
-        f"| page | queries at {sizes[0]:,} / {sizes[1]:,} deputies | p50 ms | p95 ms | "
-        "requests/s | p50 / bare | bare rps / rps | cores: client, server, database, other |",
-        "|---|---|---|---|---|---|---|---|",
+        f"| page | queries at {sizes[0]:,} / {sizes[1]:,} deputies | alone, ms at "
+        f"{sizes[0]:,} / {sizes[1]:,} | p50 ms | p95 ms | requests/s | p50 / bare | "
+        "bare rps / rps | CPU ms a request: server + database | cores: client, server, "
+        "database, other |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for page in [BARE, *pages]:
         found = counts.get(page.key)
         row = f"| {page.label} | "
         if found:
             row += f"{found[0]} / {found[1]}" + ("" if found[0] == found[1] else " ✗")
+            row += " | " + " / ".join(f"{ms:.0f}" for ms in alone[page.key])
         else:
-            row += "—"
+            row += "— | —"
         figures = results.get(page.key)
         if figures:
             cores = ", ".join(
                 _figure(figures[f"{name}_cores"])
                 for name in ("client", "server", "database", "other")
             )
+            cpu = "?"
+            if figures["server_cores"] is not None and figures["rps"]:
+                spent = [figures["server_cores"]]
+                if figures["database_cores"] is not None:
+                    spent.append(figures["database_cores"])
+                cpu = " + ".join(f"{1000 * share / figures['rps']:.1f}" for share in spent)
             row += (
                 f" | {figures['p50_ms']:.1f} | {figures['p95_ms']:.1f} | {figures['rps']:.0f} | "
-                f"{figures['p50_ratio']:.1f} | {figures['rps_ratio']:.1f} | {cores} |"
+                f"{figures['p50_ratio']:.1f} | {figures['rps_ratio']:.1f} | {cpu} | {cores} |"
             )
         else:
-            row += " | | | | | | |"
+            row += " | | | | | | | |"
         lines.append(row)
     return "\n".join(lines)
 
@@ -737,6 +772,7 @@ def main(argv: list[str] | None = None) -> int:
                 cursor.execute("ANALYZE")
         counts = count_queries(casts)
         growing = [page for page in PAGES if len(set(counts[page.key])) > 1]
+        alone = time_alone(casts, PAGES, repeat=ALONE_REPEAT)
         results: dict[str, dict] = {}
         if not args.no_load:
             from django.conf import settings
@@ -762,7 +798,7 @@ def main(argv: list[str] | None = None) -> int:
         ratios(results)
     shown = [page for page in PAGES if page.key in results] if results else PAGES
     print()
-    print(table(shown, counts, (small, deputies), results))
+    print(table(shown, counts, alone, (small, deputies), results))
     print()
     failures = [
         f"{page.label}: {counts[page.key][0]} queries at {small:,} deputies, "
@@ -805,6 +841,7 @@ def main(argv: list[str] | None = None) -> int:
             sizes=(small, deputies),
             years=years,
             counts=counts,
+            alone=alone,
             results=results,
             failures=failures,
             timing=(warmup, seconds),
@@ -816,7 +853,7 @@ def _years(years: int) -> str:
     return f"{years} year" + ("" if years == 1 else "s")
 
 
-def report(args, *, vendor, sizes, years, counts, results, failures, timing):
+def report(args, *, vendor, sizes, years, counts, alone, results, failures, timing):
     """The figures in the form `make bench` collects (bench/results.py)."""
     from bench.results import Result
 
@@ -865,7 +902,7 @@ def report(args, *, vendor, sizes, years, counts, results, failures, timing):
             first == second,
         )
     result.table = table(
-        [page for page in PAGES if page.key in results] or PAGES, counts, sizes, results
+        [page for page in PAGES if page.key in results] or PAGES, counts, alone, sizes, results
     )
     return result
 
