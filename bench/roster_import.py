@@ -6,8 +6,8 @@
 A fresh SQLite database is made in a temporary folder and migrated (with --server: the empty,
 disposable database named by DATABASE_URL); the jobs run eagerly, so the figures are the work
 a job runner does, without queueing time. The same file is then imported a second time (every
-row unchanged) and an edited copy a third time (every row updated). Each of the three is repeated (`--runs`, each time in a new congress) and the
-median reported.
+row unchanged) and an edited copy a third time (every row updated). Each of the three is
+repeated (`--runs`, each time in a new congress) and the median reported.
 """
 
 from __future__ import annotations
