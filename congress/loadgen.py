@@ -559,16 +559,19 @@ def start(
     """The congress itself (refused when the identifier is taken), and the build to fill it."""
     if Congress.objects.filter(slug=slug).exists():
         raise DomainError(
-            _("标识为 %(slug)s 的人大常委会已经存在，请换一个标识。") % {"slug": slug},
+            _("A congress with the identifier %(slug)s already exists: choose another identifier.")
+            % {"slug": slug},
             field="slug",
         )
     if deputies < 1 or last_day.year < first_year:
-        raise DomainError(_("至少要有一名代表和一年的数据。"))
+        raise DomainError(_("Generate at least one deputy and one year of data."))
     if level is None:
         level = CongressLevel.CITY if deputies >= CITY_FROM else CongressLevel.COUNTY
     name = name or f"模拟人大常委会（{slug}）"
     if Congress.objects.filter(name=name).exists():
-        raise DomainError(_("名为 %(name)s 的人大常委会已经存在。") % {"name": name}, field="name")
+        raise DomainError(
+            _("A congress named %(name)s already exists.") % {"name": name}, field="name"
+        )
     congress = Congress.objects.create(name=name, slug=slug, level=level)
     build = Build(
         congress=congress,
@@ -2446,13 +2449,13 @@ def generate(
     (the current quarter unless given), which is left open while the quarters before it are
     closed and ranked. Returns the count of each kind of row made and the seconds taken."""
     if years < 1:
-        raise DomainError(_("至少要生成一年的数据。"))
+        raise DomainError(_("Generate at least one year of data."))
     end_year, end = end_quarter or _quarter_now()
     if not 1 <= end <= 4:
-        raise DomainError(_("季度只能是 1 到 4。"))
+        raise DomainError(_("The quarter must be 1 to 4."))
     last_day = min(quarter_end(end_year, end), timezone.localdate())
     if last_day < date(end_year, 3 * end - 2, 1):
-        raise DomainError(_("结束季度还没有开始。"))
+        raise DomainError(_("The end quarter has not begun yet."))
     started = time.perf_counter()
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         build = start(
