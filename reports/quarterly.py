@@ -366,22 +366,50 @@ class QuarterlyWorkbook(Exporter):
                     last_talk=Max("talks__held_on"),
                     last_outcome=Subquery(latest_talk.values("outcome")[:1]),
                 )
-                .select_related("deputy", "rule", "raised_by", "cleared_by")
                 .order_by("raised_by__quarter", "deputy__name", "pk")
+                # The columns the sheet prints, not whole deputies and rankings per warning.
+                .values_list(
+                    "raised_by__year",
+                    "raised_by__quarter",
+                    "deputy__name",
+                    "deputy__level",
+                    "level",
+                    "reason",
+                    "status",
+                    "cleared_by__year",
+                    "cleared_by__quarter",
+                    "talk_count",
+                    "last_talk",
+                    "last_outcome",
+                )
             )
             outcomes = dict(WarningTalk._meta.get_field("outcome").choices)
-            for warning in warnings:
+            statuses = dict(DutyWarning._meta.get_field("status").choices)
+            for (
+                year,
+                quarter,
+                name,
+                deputy_level,
+                level,
+                reason,
+                status,
+                cleared_year,
+                cleared_quarter,
+                talk_count,
+                last_talk,
+                last_outcome,
+            ) in warnings:
                 yield [
-                    warning.raised_by.label,
-                    warning.deputy.name,
-                    LEVELS.get(warning.deputy.level, warning.deputy.level),
-                    WARNING_LEVELS.get(warning.level, warning.level),
-                    warning.reason,
-                    warning.get_status_display(),
-                    warning.cleared_by.label if warning.cleared_by else "",
-                    warning.talk_count,
-                    warning.last_talk,
-                    outcomes.get(warning.last_outcome, "") if warning.last_outcome else "",
+                    f"{year}Q{quarter}",
+                    name,
+                    LEVELS.get(deputy_level, deputy_level),
+                    WARNING_LEVELS.get(level, level),
+                    reason,
+                    statuses.get(status, status),
+                    f"{cleared_year}Q{cleared_quarter}" if cleared_year else "",
+                    talk_count,
+                    last_talk,
+                    outcomes.get(last_outcome, "") if last_outcome else "",
                 ]
 
         talks = WarningTalk.objects.filter(held_on__range=(span.start, span.end)).count()
@@ -473,19 +501,29 @@ class QuarterlyWorkbook(Exporter):
             overdue = (
                 Suggestion.objects.filter(status__in=HANDLING_STATUSES, due_on__lt=today)
                 .annotate(lead_unit=lead_unit_expression())
-                .select_related("lead_deputy")
                 .order_by("due_on", "pk")
+                # The columns the sheet prints, not whole suggestions with their texts.
+                .values_list(
+                    "series",
+                    "number",
+                    "title",
+                    "lead_deputy__name",
+                    "lead_unit",
+                    "due_on",
+                    "status",
+                )
             )
             names = dict(HandlingUnit.objects.values_list("pk", "name"))
-            for item in overdue:
+            statuses = dict(Suggestion._meta.get_field("status").choices)
+            for series, number, title, deputy, unit, due_on, status in overdue:
                 yield [
-                    f"{item.series}{item.number}" if item.number else "",
-                    item.title,
-                    item.lead_deputy.name if item.lead_deputy_id else "",
-                    names.get(item.lead_unit, ""),
-                    item.due_on,
-                    (today - item.due_on).days,
-                    item.get_status_display(),
+                    f"{series}{number}" if number else "",
+                    title,
+                    deputy or "",
+                    names.get(unit, ""),
+                    due_on,
+                    (today - due_on).days,
+                    statuses.get(status, status),
                 ]
 
         return Sheet(
