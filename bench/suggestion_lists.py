@@ -73,6 +73,9 @@ def fill(count: int, deputies: int):
         loadgen.create_handling_units(build, count=12)
         loadgen.create_accounts(build)
         loadgen.create_suggestions(build, total=count)
+    # Planner statistics, as autovacuum keeps them on a live database (without them the unit's
+    # list took a plan ten times slower).
+    loadgen.analyze()
     people = build.accounts
     return build.congress, {
         "staff": people["staff"],

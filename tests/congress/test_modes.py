@@ -54,6 +54,16 @@ def test_the_server_mode_uses_postgresql_redis_and_secure_cookies():
     assert settings_value("DEBUG", SERVER_ENV) == "False"
 
 
+def test_postgresql_connections_run_without_just_in_time_compilation(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting (the server mode)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_the_server_mode_refuses_to_start_without_a_secret_key():
     env = {**SERVER_ENV, "DJANGO_SECRET_KEY": ""}
     result = manage("check", env=env)
