@@ -59,14 +59,25 @@ def redis_url(base: str | None, number: int) -> str | None:
 
 
 def recreate(base: str, name: str, *, drop_only: bool = False) -> None:
-    """An empty database `name` on the server of `base` (or none, with drop_only)."""
+    """An empty database `name` on the server of `base` (or none, with drop_only).
+
+    A plain DROP, tried again for a while: it stops an autovacuum worker still busy with the
+    benchmark's tables by itself, where `WITH (FORCE)` would need a superuser to do so.
+    """
     import psycopg
     from psycopg import sql
 
     with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+        for attempt in range(30):
+            try:
+                connection.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+                )
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 29:
+                    raise
+                time.sleep(1)
         if not drop_only:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
