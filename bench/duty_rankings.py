@@ -25,13 +25,13 @@ without it a fresh SQLite database is made in a temporary folder.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
 import time
 from datetime import date
 
+from bench.environment import environment
 from bench.results import Result, seconds
 
 TARGET_SECONDS = 10.0
@@ -40,19 +40,6 @@ AGGREGATE_RUNS = 5
 RANKING_RUNS = 3
 GROUP_SIZE = 20
 STATION_SIZE = 25
-
-
-def environment(folder: str, server: bool) -> None:
-    """The embedded mode in `folder`, or the server database (set before Django starts)."""
-    names = ["SQLITE_PATH", "LVZHI_MEDIA_ROOT", "LVZHI_BROKER_DIR", "REDIS_URL"]
-    if not server:
-        names.append("DATABASE_URL")
-    for name in names:
-        os.environ.pop(name, None)
-    os.environ["LVZHI_VAR_DIR"] = folder
-    os.environ["LVZHI_TASKS_EAGER"] = "true"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "congress.settings"
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
 
 
 def fill(deputies: int, records: int, year: int, preset: str):

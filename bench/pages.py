@@ -58,6 +58,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from bench.environment import environment
+
 TARGET_RATIO = 5.0
 # Requests per page and congress timed one at a time in-process (the median is shown).
 ALONE_REPEAT = 7
@@ -76,22 +78,6 @@ HOST = "127.0.0.1"
 WORKER_CLASS = "sync"
 WORKERS = 2 * (os.cpu_count() or 2) + 1
 THREADS = 1
-
-
-def environment(folder: str, server: bool) -> None:
-    """The embedded mode in `folder`, or the server database (set before Django starts)."""
-    names = ["SQLITE_PATH", "LVZHI_MEDIA_ROOT", "LVZHI_BROKER_DIR"]
-    if not server:
-        names += ["DATABASE_URL", "REDIS_URL"]
-    for name in names:
-        os.environ.pop(name, None)
-    os.environ["LVZHI_VAR_DIR"] = folder
-    os.environ["LVZHI_TASKS_EAGER"] = "true"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    # The test client's host and the served one, besides whatever the environment allows.
-    hosts = os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")
-    hosts += ["testserver", HOST, "localhost"]
-    os.environ["DJANGO_ALLOWED_HOSTS"] = ",".join(dict.fromkeys(h for h in hosts if h))
 
 
 # --- The congresses and who signs in -------------------------------------------------------
@@ -743,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     warmup = args.warmup if args.warmup is not None else (3.0 if server else 1.0)
 
     with tempfile.TemporaryDirectory(prefix="lvzhi-bench-") as folder:
-        environment(folder, server)
+        environment(folder, server, settings="bench.settings", hosts=(HOST,))
         import django
 
         django.setup()

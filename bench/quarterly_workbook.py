@@ -32,7 +32,8 @@ import time
 import tracemalloc
 from datetime import date
 
-from bench.duty_rankings import GROUP_SIZE, STATION_SIZE, environment
+from bench.duty_rankings import GROUP_SIZE, STATION_SIZE
+from bench.environment import environment
 from bench.results import Result, seconds
 
 TARGET_SECONDS = 10.0

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import statistics
 import sys
@@ -22,6 +21,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 
+from bench.environment import environment
 from bench.results import Result, seconds
 
 TARGET_SECONDS = 30.0
@@ -62,20 +62,6 @@ REGIONAL_GROUPS = (
     "欧庙镇",
 )
 PROFESSIONAL_GROUPS = ("工业园区", "乡村振兴", "文化旅游", "教育卫生", "社会治理")
-
-
-def environment(folder: str, server: bool = False) -> None:
-    """The embedded mode in `folder`, or the server database: set before Django reads its
-    settings."""
-    names = ["SQLITE_PATH", "LVZHI_MEDIA_ROOT", "LVZHI_BROKER_DIR"]
-    if not server:
-        names += ["DATABASE_URL", "REDIS_URL"]
-    for name in names:
-        os.environ.pop(name, None)
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
-    os.environ["LVZHI_VAR_DIR"] = folder
-    os.environ["LVZHI_TASKS_EAGER"] = "true"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "congress.settings"
 
 
 def group_names() -> list[str]:

@@ -17,33 +17,16 @@ page of the list is shown.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
 import time
 
+from bench.environment import environment
 from bench.results import Result
 
 TARGET_MEDIAN_SECONDS = 0.5
 REPEAT = 7
-
-
-def environment(folder: str, server: bool) -> None:
-    """The embedded mode in `folder` (set before Django reads its settings)."""
-    names = ["SQLITE_PATH", "LVZHI_MEDIA_ROOT", "LVZHI_BROKER_DIR"]
-    if not server:
-        names += ["DATABASE_URL", "REDIS_URL"]
-    for name in names:
-        os.environ.pop(name, None)
-    os.environ["LVZHI_VAR_DIR"] = folder
-    os.environ["LVZHI_TASKS_EAGER"] = "true"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "congress.settings"
-    # The test client's host, besides whatever the environment allows; in the server mode,
-    # static files without the collected manifest (pages are rendered, not served).
-    hosts = [host for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if host]
-    os.environ["DJANGO_ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*hosts, "testserver"]))
-    os.environ.setdefault("LVZHI_PLAIN_STATIC", "true")
 
 
 def fill(count: int, deputies: int):
@@ -111,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="lvzhi-bench-") as folder:
-        environment(folder, args.server)
+        environment(folder, args.server, plain_static=True)
         import django
 
         django.setup()
