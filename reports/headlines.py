@@ -225,8 +225,15 @@ def _duty_rows(duties: QuerySet[DutyRecord], keys: tuple[str, ...] = ()) -> list
             params,
         )
         rows = cursor.fetchall()
-    names = (*keys, "duties", "active_deputies")
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    # PostgreSQL sums integers into a numeric (a Decimal): counts are whole numbers.
+    return [
+        {
+            **dict(zip(keys, row, strict=False)),
+            "duties": int(row[-2] or 0),
+            "active_deputies": row[-1],
+        }
+        for row in rows
+    ]
 
 
 def _suggestion_metrics(*, solved_class: str, today: date) -> dict:
