@@ -42,10 +42,9 @@ GROUP_SIZE = 20
 STATION_SIZE = 25
 
 
-def fill(deputies: int, records: int, year: int, preset: str):
-    """The congress, built by congress.loadgen: its rules, roster, groups, stations and records,
-    the four quarters closed by the service and the first three ranked; returns the build."""
-    from django.db import connection
+def start(deputies: int, year: int, preset: str):
+    """The benchmarks' congress with its rules, roster, groups and stations, built by
+    congress.loadgen; returns the build (the caller fills the rest in its scope)."""
     from django_scopes import scope
 
     from congress import loadgen
@@ -67,12 +66,33 @@ def fill(deputies: int, records: int, year: int, preset: str):
         loadgen.create_deputies(build, deputies)
         loadgen.create_groups(build, group_size=GROUP_SIZE, professional_size=GROUP_SIZE)
         loadgen.create_stations(build, station_size=STATION_SIZE)
+    return build
+
+
+def close_and_analyze(build) -> None:
+    """The four quarters closed by the service, then statistics for the rows just loaded, as
+    autovacuum keeps them on a live database: without them the planner takes 10,000 deputies
+    for two. Call inside the congress's scope."""
+    from django.db import connection
+
+    from congress import loadgen
+
+    loadgen.close_quarters(build)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def fill(deputies: int, records: int, year: int, preset: str):
+    """The congress of `start` with its records, the four quarters closed by the service and
+    the first three ranked; returns the build."""
+    from django_scopes import scope
+
+    from congress import loadgen
+
+    build = start(deputies, year, preset)
+    with scope(congress=build.congress):
         loadgen.create_duty_records(build, total=records)
-        loadgen.close_quarters(build)
-        # Statistics for the rows just loaded, as autovacuum keeps them on a live database:
-        # without them the planner takes 10,000 deputies for two.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        close_and_analyze(build)
         loadgen.rank_quarters(build, [(year, 1), (year, 2), (year, 3)])
     return build
 

@@ -32,7 +32,7 @@ import time
 import tracemalloc
 from datetime import date
 
-from bench.duty_rankings import GROUP_SIZE, STATION_SIZE
+from bench.duty_rankings import close_and_analyze, start
 from bench.environment import environment
 from bench.results import Result, seconds
 
@@ -44,35 +44,19 @@ UNITS = 60
 
 
 def fill(deputies: int, records: int, year: int):
-    """The congress, built by congress.loadgen, its four quarters closed and ranked."""
-    from django.db import connection
+    """The congress of the ranking benchmark with voter messages, suggestions and handling
+    units besides its records, its four quarters closed and ranked."""
     from django_scopes import scope
 
     from congress import loadgen
-    from congress.models import CongressLevel
 
-    build = loadgen.start(
-        slug="bench",
-        deputies=deputies,
-        first_year=year,
-        last_day=date(year, 12, 31),
-        open_quarter=None,
-        name="襄阳市襄城区人大常委会",
-        level=CongressLevel.COUNTY,
-    )
+    build = start(deputies, year, "six")
     with scope(congress=build.congress):
-        loadgen.create_sessions(build, term=17, term_started=year - 2)
-        loadgen.create_rules(build, preset="six")
-        loadgen.create_deputies(build, deputies)
-        loadgen.create_groups(build, group_size=GROUP_SIZE, professional_size=GROUP_SIZE)
-        loadgen.create_stations(build, station_size=STATION_SIZE)
         loadgen.create_handling_units(build, count=UNITS)
         loadgen.create_voter_messages(build, total=deputies * 2)
         loadgen.create_suggestions(build, total=deputies // 2)
         loadgen.create_duty_records(build, total=records)
-        loadgen.close_quarters(build)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        close_and_analyze(build)
         loadgen.rank_quarters(build)
     return build
 

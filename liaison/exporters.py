@@ -15,7 +15,7 @@ from congress.models import Membership
 from liaison import message_selectors as selectors
 from liaison.models import MessageSource, MessageStatus, MessageTopic
 from reports.exporting import Column, Exporter, Sheet, register
-from reports.listing import scoped_id, subtitle, titled, yes_no
+from reports.listing import name_of, scoped_id, subtitle, titled, yes_no
 
 COLUMNS = [
     Column("查询码", 12, "text"),
@@ -85,11 +85,9 @@ class MessageListExporter(Exporter):
         if filters.source:
             described.append((_("Source"), str(MessageSource(filters.source).label)))
         if filters.station_id:
-            name = LiaisonStation.objects.filter(pk=filters.station_id)
-            described.append((_("Station"), name.values_list("name", flat=True).first() or ""))
+            described.append((_("Station"), name_of(LiaisonStation, filters.station_id)))
         if filters.deputy_id:
-            name = Deputy.objects.filter(pk=filters.deputy_id)
-            described.append((_("Deputy"), name.values_list("name", flat=True).first() or ""))
+            described.append((_("Deputy"), name_of(Deputy, filters.deputy_id)))
         if filters.overdue:
             described.append((_("Overdue only"), _("yes")))
         if filters.due_soon:

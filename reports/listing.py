@@ -32,6 +32,12 @@ def scoped_id(query: QueryDict, name: str, queryset: QuerySet, label: str) -> in
     )
 
 
+def name_of(model, pk: int) -> str:
+    """The name of a chosen filter object (a station, a group, a unit), for the description;
+    the model's scoped manager keeps it to the active congress."""
+    return model.objects.filter(pk=pk).values_list("name", flat=True).first() or ""
+
+
 def titled(name: str, description: Iterable[tuple[str, str]]) -> str:
     """ "Name（value、value）": the export's name with its chosen options."""
     values = [str(value) for _label, value in description if value]

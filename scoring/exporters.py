@@ -16,7 +16,7 @@ from congress.models import Membership
 from deputies.models import DeputyLevel
 from liaison.models import DeputyGroup, LiaisonStation
 from reports.exporting import Column, Exporter, Sheet, register
-from reports.listing import chunks, scoped_id, subtitle, titled
+from reports.listing import chunks, name_of, scoped_id, subtitle, titled
 
 from . import ranking_selectors, review_selectors
 from .models import Period, Ranking, RankingCategoryScore
@@ -97,8 +97,7 @@ class DutyRecordListExporter(Exporter):
         if filters.category:
             described.append((_("Category"), filters.category))
         if filters.station_id:
-            name = LiaisonStation.objects.filter(pk=filters.station_id)
-            described.append((_("Station"), name.values_list("name", flat=True).first() or ""))
+            described.append((_("Station"), name_of(LiaisonStation, filters.station_id)))
         if filters.search:
             described.append((_("Deputy"), filters.search))
         return described
@@ -208,11 +207,9 @@ class RankingBoardExporter(Exporter):
             (_("Ranking period"), str(Period(filters.period).label)),
         ]
         if filters.group_id:
-            name = DeputyGroup.objects.filter(pk=filters.group_id)
-            described.append((_("Group"), name.values_list("name", flat=True).first() or ""))
+            described.append((_("Group"), name_of(DeputyGroup, filters.group_id)))
         if filters.station_id:
-            name = LiaisonStation.objects.filter(pk=filters.station_id)
-            described.append((_("Station"), name.values_list("name", flat=True).first() or ""))
+            described.append((_("Station"), name_of(LiaisonStation, filters.station_id)))
         if filters.level:
             described.append((_("Level"), str(DeputyLevel(filters.level).label)))
         if filters.q:

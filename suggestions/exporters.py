@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from congress.models import Membership
 from reports.exporting import Column, Exporter, Sheet, register
-from reports.listing import scoped_id, subtitle, titled, yes_no
+from reports.listing import name_of, scoped_id, subtitle, titled, yes_no
 from suggestions import office_selectors as selectors
 from suggestions.models import (
     CongressSession,
@@ -83,16 +83,11 @@ class SuggestionListExporter(Exporter):
         if filters.session == selectors.RECESS:
             described.append((_("Session"), _("Recess")))
         elif filters.session:
-            name = CongressSession.objects.filter(pk=int(filters.session)).values_list(
-                "name", flat=True
-            )
-            described.append((_("Session"), name.first() or ""))
+            described.append((_("Session"), name_of(CongressSession, int(filters.session))))
         if filters.category_id:
-            name = SuggestionCategory.objects.filter(pk=filters.category_id)
-            described.append((_("Category"), name.values_list("name", flat=True).first() or ""))
+            described.append((_("Category"), name_of(SuggestionCategory, filters.category_id)))
         if filters.unit_id:
-            name = HandlingUnit.objects.filter(pk=filters.unit_id)
-            described.append((_("Lead unit"), name.values_list("name", flat=True).first() or ""))
+            described.append((_("Lead unit"), name_of(HandlingUnit, filters.unit_id)))
         if filters.key_only:
             described.append((_("Key supervision only"), _("yes")))
         if filters.overdue_only:
