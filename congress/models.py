@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -28,6 +29,9 @@ class User(AbstractUser):
         validators=[phone_validator],
         help_text=_("Deputies sign in with their mobile number."),
     )
+    # Accounts that staff create get a password someone else typed: it is changed at first sign-in.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
     REQUIRED_FIELDS = ["email"]
 
@@ -219,7 +223,12 @@ def validate_reminder_days(value) -> None:
 
 
 class Role(models.TextChoices):
+    # Separation of duties (三员分立): the committee administrator is the system administrator
+    # (accounts and settings), the security administrator grants roles, unlocks accounts and sets
+    # the password policy, the auditor reads the audit log and nothing else.
     COMMITTEE_ADMIN = "committee_admin", _("committee administrator")
+    SECURITY_ADMIN = "security_admin", _("security administrator")
+    AUDITOR = "auditor", _("security auditor")
     COMMITTEE_STAFF = "committee_staff", _("committee staff")
     STATION_STAFF = "station_staff", _("station staff")
     UNIT_LIAISON = "unit_liaison", _("handling unit liaison")
@@ -369,3 +378,91 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AuditEvent(models.Model):
+    """One line of the audit log: who did what, when, from where, and whether it succeeded.
+
+    Append-only: the application never changes or deletes a line except the retention job
+    (congress.audit.audit_prune). Events of a person (signing in) are written once for every
+    congress they belong to, so each congress's auditor sees them under its own scope.
+    The action is validated against congress.audit.AuditAction in code rather than by field
+    choices, so new kinds of event need no migration.
+    """
+
+    congress = models.ForeignKey(
+        Congress,
+        verbose_name=_("congress"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # Kept as typed: a failed sign-in names an account that may not exist, and users may go.
+    username = models.CharField(_("account"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=40)
+    success = models.BooleanField(_("succeeded"), default=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    target_type = models.CharField(_("object type"), max_length=100, blank=True)
+    target_id = models.CharField(_("object"), max_length=64, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = ScopedManager(congress="congress")
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["congress", "-created_at"], name="audit_congress_time_idx"),
+            models.Index(fields=["congress", "action", "-created_at"], name="audit_action_idx"),
+            models.Index(fields=["congress", "user", "-created_at"], name="audit_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("The audit log cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The audit log cannot be changed."))
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, for the list of their sessions and "sign out elsewhere".
+
+    Not a tenant row: a session belongs to the person, whichever congresses they belong to.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="user_sessions"
+    )
+    session_key = models.CharField(_("session"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen_at"]
+        indexes = [models.Index(fields=["user", "ended_at"], name="user_session_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
