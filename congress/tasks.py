@@ -9,7 +9,7 @@ from django.core import management
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.jobs import JobContext, congress_task
+from congress.jobs import JobContext, congress_task, job_run_send
 from congress.models import Congress, JobRun
 
 JOB_RUN_KEEP_DAYS = 90
@@ -24,10 +24,10 @@ def clear_expired_sessions() -> None:
 def run_for_each_congress(task_name: str) -> int:
     """Send `task_name` once per active congress; each run loads its congress by id."""
     task = current_app.tasks[task_name]
-    congress_ids = list(Congress.objects.filter(is_active=True).values_list("pk", flat=True))
-    for congress_id in congress_ids:
-        task.delay(congress_id=congress_id)
-    return len(congress_ids)
+    congresses = list(Congress.objects.filter(is_active=True).only("pk"))
+    for congress in congresses:
+        job_run_send(congress=congress, task=task)
+    return len(congresses)
 
 
 @congress_task(label=_("Prune old job records"))
