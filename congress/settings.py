@@ -276,6 +276,13 @@ if SERVER_MODE:
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     SILENCED_SYSTEM_CHECKS.append("security.W021")  # HSTS preload is a per-domain decision
 
+# --- Backups --------------------------------------------------------------------------------
+# Where `manage.py backup` writes when no folder is given; keep it on another disk or copy it off.
+LVZHI_BACKUP_DIR = Path(os.environ.get("LVZHI_BACKUP_DIR", VAR_DIR / "backups"))
+# The folder of pg_dump and pg_restore when they are not on PATH (e.g. /usr/lib/postgresql/15/bin);
+# they must be at least the server's version.
+LVZHI_PG_BIN = os.environ.get("LVZHI_PG_BIN", "")
+
 # --- Notifications --------------------------------------------------------------------------
 # Channels besides the in-app bell, as dotted paths to NotificationChannel classes.
 LVZHI_NOTIFICATION_CHANNELS = env_list("LVZHI_NOTIFICATION_CHANNELS", [])
