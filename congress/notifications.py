@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
+from congress.masking import MASK, mask_phone
 from congress.models import Congress, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -175,7 +176,7 @@ def _send_safely(channel: NotificationChannel, notification: Notification) -> No
 
 def masked_phone(phone: str) -> str:
     """139****0001: enough to tell numbers apart in a log, not enough to call."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 8 else "****"
+    return mask_phone(phone) or MASK
 
 
 class SmsChannel(NotificationChannel):

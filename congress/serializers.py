@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from congress.masking import mask_phone
 from congress.models import Congress, JobRun, Membership, User
 
 
@@ -58,8 +59,17 @@ class CongressSettingsSerializer(serializers.Serializer):
     reply_classes = ReplyClassSerializer(many=True, required=False)
 
 
+class ListedUserSerializer(UserSerializer):
+    """A member in a list: the mobile number masked (the member's own page shows it)."""
+
+    def to_representation(self, instance: User) -> dict:
+        data = super().to_representation(instance)
+        data["phone"] = mask_phone(data.get("phone"))
+        return data
+
+
 class MembershipSerializer(serializers.ModelSerializer):
-    user = UserSerializer(read_only=True)
+    user = ListedUserSerializer(read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:

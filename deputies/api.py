@@ -60,7 +60,10 @@ class DeputyListView(CongressAPIView, generics.ListAPIView):
         deputy = services.deputy_create(
             actor=request.user, congress=self.congress, **serializer.validated_data
         )
-        return Response(DeputySerializer(deputy).data, status=status.HTTP_201_CREATED)
+        return Response(
+            DeputySerializer(deputy, context={"full_phone": True}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class DeputyDetailView(CongressAPIView):
@@ -74,7 +77,10 @@ class DeputyDetailView(CongressAPIView):
 
     @extend_schema(responses=DeputySerializer, summary="代表详情")
     def get(self, request, congress_slug: str, deputy_id: int):
-        return Response(DeputySerializer(self.get_deputy(deputy_id)).data)
+        full = membership_can(self.membership, "deputies.manage_roster")
+        return Response(
+            DeputySerializer(self.get_deputy(deputy_id), context={"full_phone": full}).data
+        )
 
     @extend_schema(
         request=DeputyWriteSerializer, responses=DeputySerializer, summary="修改代表信息"
@@ -86,7 +92,7 @@ class DeputyDetailView(CongressAPIView):
         deputy = services.deputy_update(
             actor=request.user, deputy=deputy, **serializer.validated_data
         )
-        return Response(DeputySerializer(deputy).data)
+        return Response(DeputySerializer(deputy, context={"full_phone": True}).data)
 
 
 class OwnProfileView(CongressAPIView):
@@ -97,4 +103,4 @@ class OwnProfileView(CongressAPIView):
         deputy = selectors.deputy_list(membership=self.membership).filter(user=request.user).first()
         if deputy is None:
             raise exceptions.NotFound(_("Your account is not linked to a deputy on this roster."))
-        return Response(DeputySerializer(deputy).data)
+        return Response(DeputySerializer(deputy, context={"full_phone": True}).data)

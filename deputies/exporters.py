@@ -22,7 +22,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from congress.masking import mask_phone
 from congress.models import Membership
+from congress.permissions import membership_can
 from deputies.importers import (
     COLUMN_BY_KEY,
     COLUMNS,
@@ -355,10 +357,20 @@ class RosterExporter(Exporter):
         total = queryset.count()
         lists_title = sheet_name(_("Lists"))
 
+        # Committee staff get the numbers to import back; a leader's copy has them masked, as
+        # every page but the deputy's own shows them to a leader.
+        full_phone = self.membership is not None and membership_can(
+            self.membership, "deputies.manage_roster"
+        )
+        phone_at = _column_index("phone") - 1
+
         def rows() -> Iterator[list]:
             for deputy in queryset.iterator(chunk_size=2000):
                 names = [link.group.name for link in deputy.group_memberships.all()]
-                yield deputy_row(deputy, names)
+                row = deputy_row(deputy, names)
+                if not full_phone:
+                    row[phone_at] = mask_phone(row[phone_at])
+                yield row
 
         yield Sheet(
             name=ROSTER_SHEET,

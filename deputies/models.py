@@ -14,6 +14,7 @@ from django_scopes import ScopedManager
 from pypinyin import lazy_pinyin
 
 from congress.history import scoped_history
+from congress.masking import mask_phone
 from congress.models import Congress, phone_validator
 
 # The 56 ethnic groups as the roster writes them; the import checks against this list.
@@ -257,9 +258,7 @@ class Deputy(models.Model):
     @property
     def masked_phone(self) -> str:
         """138****5678: enough for a voter to recognise, not enough to harvest."""
-        if len(self.phone) != 11:
-            return ""
-        return f"{self.phone[:3]}****{self.phone[-4:]}"
+        return mask_phone(self.phone)
 
 
 class DeputyStatusChange(models.Model):

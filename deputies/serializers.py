@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from congress.masking import mask_phone
 from deputies.models import Deputy
 from deputies.services import EDITABLE_FIELDS
 
@@ -44,6 +45,14 @@ class DeputySerializer(serializers.ModelSerializer):
 
     def get_has_account(self, deputy: Deputy) -> bool:
         return deputy.user_id is not None
+
+    def to_representation(self, instance: Deputy) -> dict:
+        data = super().to_representation(instance)
+        # Masked in the list and for readers other than committee staff; the views that may
+        # show the full number (one deputy, to staff or to the deputy themself) say so.
+        if not self.context.get("full_phone"):
+            data["phone"] = mask_phone(data.get("phone"))
+        return data
 
 
 class DeputyWriteSerializer(serializers.ModelSerializer):

@@ -53,10 +53,6 @@ class StationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__contains=value) | Q(address__contains=value))
 
 
-def _full_phone(membership) -> bool:
-    return membership_can(membership, "deputies.manage_roster")
-
-
 def _leader(value: int | None) -> Deputy | None:
     if value is None:
         return None
@@ -98,7 +94,6 @@ def _group_detail(view: CongressAPIView, group_id: int) -> dict:
     group = get_object_or_404(selectors.group_list(), pk=group_id)
     context = {
         "members": selectors.group_members(group=group),
-        "full_phone": _full_phone(view.membership),
     }
     return GroupDetailSerializer(group, context=context).data
 
@@ -159,7 +154,6 @@ def _station_detail(view: CongressAPIView, station_id: int) -> dict:
         "deputy_links": selectors.station_deputies(station=station),
         "staff_links": selectors.station_staff(station=station),
         "checklist": selectors.station_checklist(station=station),
-        "full_phone": _full_phone(view.membership),
     }
     return StationDetailSerializer(station, context=context).data
 

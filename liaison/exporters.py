@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.masking import mask_in_text
 from congress.models import Membership
 from liaison import message_selectors as selectors
 from liaison.models import MessageSource, MessageStatus, MessageTopic
@@ -41,8 +42,8 @@ class MessageListExporter(Exporter):
     """The voter message list with the list page's filters.
 
     Voters' names and telephone numbers are personal data given for one answer only: they are
-    left out of the file on purpose (the device fingerprint too). Staff who need to call a voter
-    open the message itself, where the access is recorded.
+    left out of the file on purpose (the device fingerprint too), and numbers a voter wrote into
+    the text are masked. Staff who need to call a voter open the message itself.
     """
 
     identifier = "messages"
@@ -119,7 +120,7 @@ class MessageListExporter(Exporter):
                     message.tracking_code,
                     message.get_source_display(),
                     message.get_topic_display(),
-                    message.text,
+                    mask_in_text(message.text),
                     message.deputy.name if message.deputy else "",
                     message.station.name if message.station else "",
                     message.created_at,
@@ -127,10 +128,10 @@ class MessageListExporter(Exporter):
                     message.get_status_display(),
                     yes_no(message.overdue),
                     forwarded.name if forwarded else "",
-                    message.answer,
+                    mask_in_text(message.answer),
                     message.answered_at,
                     message.get_satisfaction_display(),
-                    message.feedback,
+                    mask_in_text(message.feedback),
                 ]
 
         yield Sheet(

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from congress.fields import MAX_ID
+from congress.masking import mask_in_text
 from liaison import message_selectors as selectors
 from liaison.message_services import MAX_ANSWER, MAX_NOTE, MAX_TEXT
 from liaison.models import (
@@ -117,6 +118,13 @@ class MessageDetailSerializer(MessageSerializer):
 
     def _shows_contact(self) -> bool:
         return bool(self.context.get("shows_contact"))
+
+    def to_representation(self, instance: VoterMessage) -> dict:
+        data = super().to_representation(instance)
+        if not self._shows_contact():
+            # A number the voter wrote into the text is contact data too.
+            data["text"] = mask_in_text(data.get("text"))
+        return data
 
     @extend_schema_field(serializers.CharField())
     def get_voter_name(self, message: VoterMessage) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from congress.masking import mask_phone
 from congress.models import User
 from deputies.models import Deputy
 from liaison.models import DeputyGroup, GroupKind, LiaisonStation, StationKind
@@ -25,8 +26,9 @@ class DeputyBriefSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField())
     def get_phone(self, deputy: Deputy) -> str:
-        # Committee staff see the full number; other readers the masked one.
-        return deputy.phone if self.context.get("full_phone") else deputy.masked_phone
+        # A list of deputies (a group's, a station's): masked for every reader; the full number
+        # is on the deputy's own record, for committee staff.
+        return mask_phone(deputy.phone)
 
 
 class GroupMemberSerializer(serializers.Serializer):

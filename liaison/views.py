@@ -35,11 +35,6 @@ def _choice(value: str, choices) -> str:
     return value if value in dict(choices) else ""
 
 
-def _shows_full_phone(request: HttpRequest) -> bool:
-    # Committee staff manage the roster and call deputies; other readers see masked numbers.
-    return membership_can(request.membership, "deputies.manage_roster")
-
-
 def _fragment(request: HttpRequest, template: str, target: str) -> str:
     if request.htmx and request.htmx.target == target:
         return f"{template}#{target}"
@@ -111,7 +106,6 @@ def group_detail(request: HttpRequest, congress_slug: str, group_id: int) -> Htt
         "members": members,
         "activity": selectors.group_activity(group=group),
         "can_manage": membership_can(request.membership, "liaison.manage_groups"),
-        "full_phone": _shows_full_phone(request),
     }
     return render(request, "liaison/group_detail.html", context)
 
@@ -304,7 +298,6 @@ def station_detail(request: HttpRequest, congress_slug: str, station_id: int) ->
         "met_count": sum(item.is_met for item in checklist),
         "can_manage": can_manage,
         "can_check": membership_can(request.membership, "liaison.check_station", station),
-        "full_phone": _shows_full_phone(request),
     }
     return render(request, "liaison/station_detail.html", context)
 

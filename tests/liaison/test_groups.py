@@ -178,15 +178,18 @@ def test_deputies_unit_liaisons_and_station_staff_cannot_see_groups(tenant_a, cl
         assert client_as(tenant_a.user(role)).get(url(tenant_a)).status_code == 403
 
 
-def test_the_detail_lists_members_leader_first_with_phones_by_role(
+def test_the_detail_lists_members_leader_first_with_masked_phones(
     tenant_a, staff, client_as, group
 ):
+    # A list of deputies: masked for every reader; staff read the full number on the deputy's
+    # own record.
     response = staff.get(url(tenant_a, f"{group.pk}/"))
     body = response.content.decode()
     names = [link.deputy.name for link in response.context["members"]]
     assert names == ["张建国", "李秀兰"]
     assert "组长" in body
-    assert "13900001111" in body
+    assert "139****1111" in body
+    assert "13900001111" not in body
     leader_view = client_as(tenant_a.user(Role.LEADER)).get(url(tenant_a, f"{group.pk}/"))
     body = leader_view.content.decode()
     assert "139****1111" in body
