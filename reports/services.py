@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.audit import AuditAction, audit_record
 from congress.errors import DomainError
 from congress.models import Congress, JobRun, JobStatus, Membership, User
 from congress.permissions import membership_can
@@ -94,8 +95,34 @@ def export_run(
     export.size = size
     export.finished_at = timezone.now()
     export.save(update_fields=["file_path", "file_name", "row_count", "size", "finished_at"])
+    export_audit(export=export, exporter=exporter, user=actor)
     exports_prune(congress=export.congress)
     return export
+
+
+def export_audit(
+    *, export: Export | None, exporter: Exporter, user: User | None, request=None, **extra
+) -> None:
+    """The audit event of personal data leaving the system in a file: who, which list, with
+    which filters, how many rows. Every export names deputies or voters, so every one counts.
+    Recorded where the file is written (and by the views that hand out a file another member
+    made), so no way out of the office goes unrecorded."""
+    filters = [[str(label), str(value)] for label, value in exporter.describe()]
+    audit_record(
+        action=AuditAction.EXPORT,
+        request=request,
+        user=user,
+        congress=exporter.congress,
+        target=export,
+        summary=exporter.title(),
+        detail={
+            "export": exporter.identifier,
+            "options": exporter.options,
+            "filters": filters,
+            "rows": export.row_count if export is not None else extra.get("rows"),
+            **extra,
+        },
+    )
 
 
 def exports_prune(*, congress: Congress) -> int:

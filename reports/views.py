@@ -100,6 +100,21 @@ def download(request: HttpRequest, congress_slug: str, identifier: str, export_i
     )
     if not available:
         return render(request, "reports/export_gone.html", {"made": made}, status=410)
+    if made.created_by_id != request.user.pk:
+        # A file someone else (or the schedule) made reaches one more person: recorded too.
+        exporter = services.exporter_for(
+            identifier=identifier,
+            congress=request.congress,
+            membership=request.membership,
+            options=made.options,
+        )
+        services.export_audit(
+            export=made,
+            exporter=exporter,
+            user=request.user,
+            request=request,
+            downloaded_from=made.created_by.get_username() if made.created_by else "",
+        )
     response = FileResponse(default_storage.open(made.file_path, "rb"), content_type=XLSX)
     response["Content-Disposition"] = attachment_disposition(made.file_name, "export.xlsx")
     return response

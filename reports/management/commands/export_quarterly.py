@@ -11,6 +11,7 @@ from congress.errors import DomainError
 from congress.models import Congress
 from reports.exporting import render_workbook
 from reports.quarterly import QuarterlyWorkbook
+from reports.services import export_audit
 
 
 class Command(BaseCommand):
@@ -47,4 +48,6 @@ class Command(BaseCommand):
                 rows = render_workbook(exporter, stream)
             # Renamed only when complete: a reader never sees half a workbook.
             partial.replace(target)
+            # From the command line: no member, but the file holds deputies' names all the same.
+            export_audit(export=None, exporter=exporter, user=None, rows=rows, via="command")
         self.stdout.write(f"{chosen.slug} {exporter.title()}: {rows} rows written to {target}")
