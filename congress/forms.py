@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from congress.models import Congress, Role
+from congress.password_validation import rules_text_lazy
 
 
 class LoginForm(AuthenticationForm):
@@ -30,7 +32,11 @@ class MemberCreateForm(forms.Form):
         label=_("Initial password"),
         required=False,
         widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
-        help_text=_("Only for a new account: at least 10 characters, not all digits."),
+        help_text=format_lazy(
+            "{} {}",
+            _("Only for a new account; the person changes it at first sign-in."),
+            rules_text_lazy(),
+        ),
     )
 
 

@@ -1,7 +1,16 @@
 """Password rules, with messages in our own catalog (Django's Chinese one lags its 5.2 wording)."""
 
+from __future__ import annotations
+
+import string
+
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+# A username this short (a surname, "admin") turns up inside ordinary passwords by chance.
+SHORTEST_USERNAME_CHECKED = 4
 
 
 class MinimumLengthValidator:
@@ -21,3 +30,72 @@ class MinimumLengthValidator:
             "The password must have at least %(count)d characters.",
             self.min_length,
         ) % {"count": self.min_length}
+
+
+def character_classes(password: str) -> int:
+    """How many of lower-case letters, capital letters, digits and symbols the password uses.
+
+    Letters without case (Chinese characters) count as symbols: they are as hard to guess.
+    """
+    found = set()
+    for char in password:
+        if char.islower():
+            found.add("lower")
+        elif char.isupper():
+            found.add("upper")
+        elif char in string.digits:
+            found.add("digit")
+        elif not char.isspace():
+            found.add("symbol")
+    return len(found)
+
+
+class CharacterClassesValidator:
+    def __init__(self, min_classes: int = 3):
+        self.min_classes = min_classes
+
+    def validate(self, password: str, user=None) -> None:
+        if character_classes(password) < self.min_classes:
+            raise ValidationError(self._message(), code="password_too_simple")
+
+    def get_help_text(self) -> str:
+        return self._message()
+
+    def _message(self) -> str:
+        return _(
+            "The password must use at least %(count)d of these: lower-case letters, capital "
+            "letters, digits, symbols."
+        ) % {"count": self.min_classes}
+
+
+class PersonalDataValidator:
+    """A mobile number or username is the first thing someone who knows the person would try."""
+
+    def validate(self, password: str, user=None) -> None:
+        if user is None:
+            return
+        lowered = password.casefold()
+        phone = getattr(user, "phone", "") or ""
+        if phone and phone in password:
+            raise ValidationError(
+                _("The password must not contain your mobile number."),
+                code="password_has_phone",
+            )
+        username = (user.get_username() or "").casefold()
+        if len(username) >= SHORTEST_USERNAME_CHECKED and username in lowered:
+            raise ValidationError(
+                _("The password must not contain your username."), code="password_has_username"
+            )
+
+    def get_help_text(self) -> str:
+        return _("The password must not contain your mobile number or your username.")
+
+
+def rules_text() -> str:
+    """Every rule in force, as one paragraph for a password field's help text."""
+    from django.contrib.auth.password_validation import password_validators_help_texts
+
+    return " ".join(password_validators_help_texts())
+
+
+rules_text_lazy = lazy(rules_text, str)

@@ -203,6 +203,11 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "congress.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
+    {
+        "NAME": "congress.password_validation.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
+    {"NAME": "congress.password_validation.PersonalDataValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
