@@ -17,6 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from congress import selectors, services
 from congress.errors import DomainError
 from congress.models import JobRun, Membership, Role
+from congress.otp import TokenRequestSerializer
 from congress.permissions import PERMISSIONS, membership_can
 from congress.serializers import (
     CongressSerializer,
@@ -147,7 +148,12 @@ class TokenResponseSerializer(serializers.Serializer):
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (lockouts apply as on the sign-in page)."""
+    """Exchange a username and password for an API token (lockouts apply as on the sign-in page).
+
+    With two-step sign-in on, the current one-time code goes in `otp_token` as well.
+    """
+
+    serializer_class = TokenRequestSerializer
 
     @extend_schema(responses=TokenResponseSerializer, summary="用用户名和密码换取接口令牌")
     def post(self, request, *args, **kwargs):

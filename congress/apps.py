@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CongressConfig(AppConfig):
     name = "congress"
     verbose_name = _("congresses and accounts")
+
+    def ready(self) -> None:
+        # Receivers: the accounts pages' (sessions, the second sign-in step).
+        from congress import account_signals  # noqa: F401

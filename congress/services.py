@@ -72,6 +72,7 @@ def membership_create(
         except ValidationError as error:
             raise DomainError(" ".join(error.messages), field="password") from error
         user.set_password(password)
+        user.must_change_password = True  # someone else typed it: changed at first sign-in
         _full_clean(user)
         user.save()
     elif Membership.objects.filter(user=user).exists():

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_htmx",
     "template_partials",
@@ -100,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "congress.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -108,6 +111,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "congress.middleware.PlatformAdminScopeMiddleware",
     "congress.middleware.CongressMiddleware",
+    # After the congress middleware, which has found the user behind an API token.
+    "congress.middleware.SignInCompletionMiddleware",
     # Axes goes last so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -223,6 +228,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "congress.views.lockout"
 AXES_VERBOSE = False
+# Two-step sign-in for staff: the name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "履职通"
 
 # --- Language and time ----------------------------------------------------------------------
 # Chinese only, whatever the browser's Accept-Language says: there is no LocaleMiddleware.

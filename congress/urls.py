@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from congress import api, views
@@ -17,14 +17,7 @@ urlpatterns = [
     path("healthz", api.health, name="health"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="registration/password_change.html",
-            success_url=reverse_lazy("password_change_done"),
-        ),
-        name="password_change",
-    ),
+    path("accounts/", include("congress.account_urls")),
     path("accounts/password/done/", views.password_change_done, name="password_change_done"),
     path("c/<slug:congress_slug>/", include("congress.tenant_urls")),
     path("c/<slug:congress_slug>/deputies/", include("deputies.urls")),

@@ -136,6 +136,7 @@ def deputy_create_account(*, actor: User, deputy: Deputy, password: str) -> tupl
         except ValidationError as error:
             raise DomainError(" ".join(error.messages), field="password") from error
         user.set_password(password)
+        user.must_change_password = True  # someone else typed it: changed at first sign-in
         user.save()
     membership = Membership.objects.filter(user=user).first()
     if membership is None:
