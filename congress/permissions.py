@@ -192,6 +192,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "liaison.handle_messages": is_committee_staff | is_station_staff,
     "liaison.handle_message": (is_committee_staff | is_station_staff) & reaches_message,
     "liaison.answer_message": reaches_message,
+    # Erasing a voter's personal data on request: those who handle the message.
+    "liaison.erase_message_data": (is_committee_staff | is_station_staff) & reaches_message,
     # Reception days.
     "liaison.view_receptions": has_role(*STAFF_ROLES, Role.LEADER, Role.STATION_STAFF, Role.DEPUTY),
     "liaison.view_reception": reaches_reception,

@@ -16,6 +16,8 @@ from liaison import message_selectors as selectors
 from liaison import message_services as services
 from liaison.message_serializers import (
     AnswerInputSerializer,
+    EraseInputSerializer,
+    EraseResultSerializer,
     ForwardInputSerializer,
     MessageDetailSerializer,
     MessageSerializer,
@@ -200,6 +202,29 @@ class MessageCloseView(MessageViewMixin, CongressAPIView):
             actor=request.user, message=message, note=serializer.validated_data.get("note", "")
         )
         return self.detail(message.pk)
+
+
+class MessageEraseView(MessageViewMixin, CongressAPIView):
+    # Staff and station staff; the object rule liaison.erase_message_data is checked per message.
+    required_permission = "liaison.handle_messages"
+
+    @extend_schema(
+        request=EraseInputSerializer,
+        responses=EraseResultSerializer,
+        summary="应选民要求删除其个人信息（姓名、电话、留言内容、照片），保留统计所需的日期与状态",
+    )
+    def post(self, request, congress_slug: str, message_id: int):
+        message = self.get_message(message_id, "liaison.erase_message_data")
+        serializer = EraseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        erased = services.voter_message_erase(
+            actor=request.user,
+            message=message,
+            reason=serializer.validated_data["reason"],
+            same_voter=serializer.validated_data["same_voter"],
+            request=request,
+        )
+        return Response({"erased": erased})
 
 
 class VisitCreateView(MessageViewMixin, CongressAPIView):

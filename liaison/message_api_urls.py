@@ -14,4 +14,5 @@ urlpatterns = [
     path("messages/<int:message_id>/start/", api.MessageStartView.as_view(), name="start"),
     path("messages/<int:message_id>/forward/", api.MessageForwardView.as_view(), name="forward"),
     path("messages/<int:message_id>/close/", api.MessageCloseView.as_view(), name="close"),
+    path("messages/<int:message_id>/erase/", api.MessageEraseView.as_view(), name="erase"),
 ]

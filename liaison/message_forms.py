@@ -11,7 +11,7 @@ from congress.images import clean_photo
 from congress.models import Membership, Role
 from deputies.models import Deputy
 from liaison import message_selectors as selectors
-from liaison.message_services import MAX_ANSWER, MAX_NOTE, MAX_PHOTOS, MAX_TEXT
+from liaison.message_services import MAX_ANSWER, MAX_NOTE, MAX_PHOTOS, MAX_REASON, MAX_TEXT
 from liaison.models import (
     ForwardTarget,
     LiaisonStation,
@@ -224,4 +224,23 @@ class AnswerForm(forms.Form):
         max_length=MAX_ANSWER,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Write the answer for the voter.")},
+    )
+
+
+class EraseForm(forms.Form):
+    """Erasing a voter's personal data: the reason is required and goes to the audit log."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "When and how the voter asked. It is kept in the audit log: do not write the "
+            "voter's name or number here."
+        ),
+        error_messages={"required": _("Say why the data is erased (the voter's request).")},
+    )
+    same_voter = forms.BooleanField(
+        label=_("Also erase every other message from the same telephone number or device"),
+        required=False,
     )

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from congress.fields import MAX_ID
 from congress.masking import mask_in_text
 from liaison import message_selectors as selectors
-from liaison.message_services import MAX_ANSWER, MAX_NOTE, MAX_TEXT
+from liaison.message_services import MAX_ANSWER, MAX_NOTE, MAX_REASON, MAX_TEXT
 from liaison.models import (
     ForwardTarget,
     MessageTopic,
@@ -170,6 +170,19 @@ class AnswerInputSerializer(serializers.Serializer):
 
 class NoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=MAX_NOTE, required=False, allow_blank=True)
+
+
+class EraseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=MAX_REASON, help_text="删除的原因（选民何时、如何提出），记入审计日志"
+    )
+    same_voter = serializers.BooleanField(
+        required=False, default=False, help_text="同时删除同一电话号码或设备的其他留言"
+    )
+
+
+class EraseResultSerializer(serializers.Serializer):
+    erased = serializers.ListField(child=serializers.IntegerField(), help_text="已删除的留言 id")
 
 
 class ForwardInputSerializer(serializers.Serializer):

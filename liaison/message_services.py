@@ -10,7 +10,10 @@ import re
 from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +21,8 @@ from django_fsm import TransitionNotAllowed
 
 from congress.calendar import add_working_days
 from congress.errors import DomainError
-from congress.models import Congress, Membership, Role, User
+from congress.masking import mask_in_text
+from congress.models import Congress, Membership, Notification, Role, User
 from congress.notifications import notify
 from deputies.models import Deputy, DeputyStatus
 from liaison.models import (
@@ -31,7 +35,7 @@ from liaison.models import (
     VoterMessageEvent,
     VoterMessagePhoto,
 )
-from liaison.selectors import station_ids_for_staff
+from liaison.selectors import message_visible, station_ids_for_staff
 from scoring.automatic import duty_records_for_message
 from suggestions.models import HandlingUnit, UnitLiaison
 
@@ -452,3 +456,134 @@ def voter_message_close(*, actor: User, message: VoterMessage, note: str = "") -
         body=message.answer[:120],
     )
     return message
+
+
+# Erasing a voter's personal data on request (Personal Information Protection Law) -----------
+
+# The fields that hold what a voter told us about themselves. The rest of a message (dates,
+# topic, deputy, station, status, rating) is not about the voter and stays, so that counts,
+# deadlines, duty points and rankings computed from it do not change.
+PERSONAL_FIELDS = ("voter_name", "voter_phone", "text", "answer", "feedback")
+MAX_REASON = 500
+
+
+def erased_text() -> str:
+    return _("(erased at the voter's request)")
+
+
+def _erased(field: str, value: str) -> str:
+    # Free text becomes a placeholder a reader understands; contact fields become empty.
+    if not value:
+        return ""
+    return erased_text() if field in ("text", "answer") else ""
+
+
+def _scrub(text: str, message: VoterMessage) -> str:
+    """A staff note with the voter's name and number taken out, and any other number masked."""
+    for known in (message.voter_name, message.voter_phone):
+        if known and len(known) >= 2:
+            text = text.replace(known, "***")
+    return mask_in_text(text)
+
+
+def messages_from_same_voter(
+    *, membership: Membership, message: VoterMessage
+) -> QuerySet[VoterMessage]:
+    """The messages an erasure of "everything from this number" reaches: the same telephone
+    number, or the same device for messages sent from a QR page; only among the messages the
+    member may handle (station staff never touch another station's messages)."""
+    same = Q(pk=message.pk)
+    if message.voter_phone:
+        same |= Q(voter_phone=message.voter_phone)
+    if message.device_hash and message.source != MessageSource.WALK_IN:
+        same |= Q(device_hash=message.device_hash) & ~Q(source=MessageSource.WALK_IN)
+    return message_visible(membership=membership).filter(same)
+
+
+@transaction.atomic
+def voter_message_erase(
+    *,
+    actor: User,
+    message: VoterMessage,
+    reason: str,
+    same_voter: bool = False,
+    request: HttpRequest | None = None,
+) -> list[int]:
+    """Erase a voter's personal data from a message (and, asked for, from every message the
+    member handles from the same number), at the voter's request. Returns the messages' ids.
+
+    The voter's name, number and device are emptied; their text, the answer and their comment
+    become a placeholder (an answer often names the voter). The same is done to every earlier
+    version in the message's history and to the diffs kept with them, photos are deleted with
+    their files, staff notes lose the name and number, and the notices that quoted the message
+    lose their excerpt. The audit log records who, when, which messages and why, never what was
+    erased.
+    """
+    from congress.audit import AuditAction, audit_record
+    from congress.permissions import membership_can
+
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(_("Say why the data is erased (the voter's request)."), field="reason")
+    if len(reason) > MAX_REASON:
+        raise DomainError(
+            _("A reason can be at most %(count)s characters.") % {"count": MAX_REASON},
+            field="reason",
+        )
+    membership = _actor_membership(actor)
+    if membership is None or not membership_can(membership, "liaison.erase_message_data", message):
+        raise DomainError(_("You may not erase this voter's data."), code="forbidden")
+    targets = (
+        messages_from_same_voter(membership=membership, message=message)
+        if same_voter
+        else VoterMessage.objects.filter(pk=message.pk)
+    )
+    locked = list(targets.select_for_update(of=("self",)).select_related("congress").order_by("pk"))
+    ids = [item.pk for item in locked]
+    for item in locked:
+        _erase_one(item)
+    audit_record(
+        action=AuditAction.PERSONAL_DATA_DELETED,
+        request=request,
+        user=actor,
+        congress=message.congress,
+        target=message,
+        summary=_("Erased a voter's personal data from %(count)s message(s)") % {"count": len(ids)},
+        detail={"reason": reason, "messages": ids, "same_voter": same_voter},
+    )
+    return ids
+
+
+def _erase_one(message: VoterMessage) -> None:
+    values = {field: _erased(field, getattr(message, field)) for field in PERSONAL_FIELDS}
+    # An update, not a save: a new history row would carry the old values in its diff.
+    VoterMessage.objects.filter(pk=message.pk).update(device_hash="", **values)
+    history = VoterMessage.history.model
+    for row in history.objects.filter(id=message.pk):
+        changes = dict(row.history_changes or {})
+        for field in PERSONAL_FIELDS:
+            setattr(row, field, _erased(field, getattr(row, field)))
+            if field in changes:
+                changes[field] = [_erased(field, value) for value in changes[field]]
+        row.history_changes = changes
+        row.save(update_fields=[*PERSONAL_FIELDS, "history_changes"])
+    for event in VoterMessageEvent.objects.filter(message=message).exclude(note=""):
+        note = _scrub(event.note, message)
+        if note != event.note:
+            VoterMessageEvent.objects.filter(pk=event.pk).update(note=note)
+    photos = list(VoterMessagePhoto.objects.filter(message=message))
+    for photo in photos:
+        name = photo.image.name
+        # The file goes once the rows are gone for good; a rolled-back erasure keeps it.
+        transaction.on_commit(lambda name=name: _delete_file(name))
+    if photos:
+        VoterMessagePhoto.objects.filter(pk__in=[photo.pk for photo in photos]).delete()
+        VoterMessagePhoto.history.model.objects.filter(message_id=message.pk).update(image="")
+    Notification.objects.filter(congress=message.congress, url=_message_url(message)).update(
+        body=""
+    )
+
+
+def _delete_file(name: str) -> None:
+    if name:
+        default_storage.delete(name)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:message_id>/start/", views.message_start, name="start"),
     path("<int:message_id>/answer/", views.message_answer, name="answer"),
     path("<int:message_id>/close/", views.message_close, name="close"),
+    path("<int:message_id>/erase/", views.message_erase, name="erase"),
 ]

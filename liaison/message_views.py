@@ -10,9 +10,10 @@ import mimetypes
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from congress.access import permission_required, require
@@ -24,6 +25,7 @@ from liaison import message_selectors as selectors
 from liaison import message_services as services
 from liaison.message_forms import (
     AnswerForm,
+    EraseForm,
     ForwardForm,
     MessageFilterForm,
     NoteForm,
@@ -170,6 +172,7 @@ def _detail(request: HttpRequest, message: VoterMessage, *, status: int = 200, *
         "events": selectors.message_timeline(message=message),
         "photos": selectors.message_photos(message=message),
         "is_deputy": membership.role == Role.DEPUTY,
+        "can_erase": membership_can(membership, "liaison.erase_message_data", message),
         **actions,
         **forms,
     }
@@ -280,6 +283,40 @@ def message_close(request: HttpRequest, congress_slug: str, message_id: int) -> 
         else:
             return _done(request, message, _("The message was closed."))
     return _detail(request, message, close_form=form, status=400)
+
+
+@permission_required("liaison.handle_messages")
+def message_erase(request: HttpRequest, congress_slug: str, message_id: int) -> HttpResponse:
+    """Erase a voter's personal data on their request: a confirmation page with the reason."""
+    message = message_get(request, message_id)
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    require(request, "liaison.erase_message_data", message)
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erased = services.voter_message_erase(
+                actor=request.user,
+                message=message,
+                reason=form.cleaned_data["reason"],
+                same_voter=form.cleaned_data["same_voter"],
+                request=request,
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            text = ngettext(
+                "The voter's personal data was erased from %(count)s message.",
+                "The voter's personal data was erased from %(count)s messages.",
+                len(erased),
+            ) % {"count": len(erased)}
+            return _done(request, message, text)
+    same_voter = services.messages_from_same_voter(
+        membership=request.membership, message=message
+    ).count()
+    context = {"message": message, "form": form, "same_voter_count": same_voter}
+    status = 400 if form.errors else 200
+    return render(request, "liaison/messages/erase.html", context, status=status)
 
 
 # Walk-in visits ----------------------------------------------------------------------------
