@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from congress.models import Congress, Membership, User
+from congress.models import AuditEvent, Congress, Membership, User
 
 
 @admin.register(User)
@@ -38,3 +38,23 @@ class CongressAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "slug", "region_code")
     prepopulated_fields = {}
     inlines = [MembershipInline]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log across congresses, to read only: nobody adds, changes or deletes a line."""
+
+    list_display = ("created_at", "congress", "username", "action", "success", "ip_address")
+    list_filter = ("action", "success")
+    search_fields = ("username", "summary")
+    # Counting a log of millions of rows for every page is not worth it.
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

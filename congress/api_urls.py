@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from congress import api
+from congress import api, audit_views
 
 app_name = "api"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("congress/", api.CongressView.as_view(), name="congress"),
     path("members/", api.MemberListView.as_view(), name="member_list"),
     path("jobs/<int:job_run_id>/", api.JobRunView.as_view(), name="job_run"),
+    path("audit/events/", audit_views.AuditEventListView.as_view(), name="audit_events"),
 ]

@@ -7,5 +7,6 @@ class CongressConfig(AppConfig):
     verbose_name = _("congresses and accounts")
 
     def ready(self) -> None:
-        # Receivers: the accounts pages' (sessions, the second sign-in step).
-        from congress import account_signals  # noqa: F401
+        # Receivers: the accounts pages' (sessions, the second sign-in step) and the audit log's
+        # (sign-ins, lockouts, state changes), with its checks and job.
+        from congress import account_signals, audit_receivers  # noqa: F401

@@ -25,7 +25,14 @@ class MemberCreateForm(forms.Form):
         max_length=150,
         help_text=_("For a deputy, use the mobile number. An existing account is reused."),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        help_text=_(
+            "An account for an administrator or auditor stays inactive until the security "
+            "administrator activates it."
+        ),
+    )
     full_name = forms.CharField(label=_("Name"), max_length=50, required=False)
     phone = forms.CharField(label=_("Mobile number"), max_length=11, required=False)
     password = forms.CharField(
@@ -117,3 +124,64 @@ class CongressSettingsForm(forms.ModelForm):
         values["reply_classes"] = self.cleaned_data["reply_classes_text"]
         values["suggestion_reminder_days"] = self.cleaned_data["reminder_days_text"]
         return values
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AuditSearchForm(forms.Form):
+    """The auditor's search of the audit log; the same fields filter the export."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    account = forms.CharField(
+        label=_("Account"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"placeholder": _("Account, mobile number or name")}),
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    result = forms.ChoiceField(
+        label=_("Result"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("succeeded")), ("no", _("failed"))],
+    )
+    q = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Summary, object number or address")}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from congress.audit import AuditAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All")), *AuditAction.choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return cleaned
+
+    def search(self):
+        """The search the valid form asks for (an empty one for an invalid form)."""
+        from congress.audit_selectors import AuditSearch
+
+        if not self.is_valid():
+            return AuditSearch()
+        data = self.cleaned_data
+        return AuditSearch(
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            account=data["account"].strip(),
+            action=data["action"],
+            success=None if not data["result"] else data["result"] == "yes",
+            text=data["q"].strip(),
+        )

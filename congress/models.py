@@ -441,6 +441,12 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The audit log cannot be changed."))
 
+    @property
+    def action_label(self) -> str:
+        from congress.audit import AuditAction
+
+        return str(dict(AuditAction.choices).get(self.action, self.action))
+
 
 class UserSession(models.Model):
     """A signed-in session of a user, for the list of their sessions and "sign out elsewhere".

@@ -26,6 +26,14 @@ is_committee_staff = has_role(*STAFF_ROLES)
 is_station_staff = has_role(Role.STATION_STAFF)
 is_leader = has_role(Role.LEADER)
 is_deputy = has_role(Role.DEPUTY)
+# Separation of duties (三员分立): three roles, three duties, and one role per person in a
+# congress, so nobody holds two. The committee administrator is the system administrator
+# (creates accounts, changes the congress's settings); the security administrator alone grants
+# and changes roles (including the three administrative ones), activates and deactivates
+# accounts and unlocks locked ones; the auditor reads and exports the audit log and nothing else.
+# tests/congress/test_roles.py checks this table against those duties.
+is_security_admin = has_role(Role.SECURITY_ADMIN)
+is_auditor = has_role(Role.AUDITOR)
 # Who reads the roster and stations (station staff: their own stations' only).
 reads_roster = has_role(*STAFF_ROLES, Role.LEADER, Role.STATION_STAFF)
 # Groups span stations, so station staff (who see only their stations' deputies) do not read them.
@@ -162,10 +170,18 @@ congress_rules = rules.RuleSet()
 # name: predicate. Views and API views name a rule; nothing checks a role directly.
 PERMISSIONS: dict[str, rules.Predicate] = {
     "congress.view_home": is_member,
-    "congress.view_members": is_committee_staff,
+    # The security administrator reads the member list to find whose role to change.
+    "congress.view_members": is_committee_staff | is_security_admin,
+    # Creating accounts (with a working role only: see congress.services.membership_create).
     "congress.manage_members": is_committee_admin,
     "congress.change_settings": is_committee_admin,
-    "congress.view_audit_log": is_committee_staff,
+    "congress.manage_roles": is_security_admin,
+    "congress.unlock_accounts": is_security_admin,
+    # The change history of the congress's records is working information for its staff; the
+    # audit log of sign-ins, permission changes and exports is the auditor's alone.
+    "congress.view_change_history": is_committee_staff,
+    "congress.view_audit_log": is_auditor,
+    "congress.export_audit_log": is_auditor,
     "congress.view_jobs": is_committee_staff,
     # Object rule: a member follows the jobs they started; staff follow every job.
     "congress.view_job_run": is_member & (is_committee_staff | started_the_job),

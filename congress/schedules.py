@@ -9,6 +9,11 @@ BEAT_SCHEDULE = {
         "task": "congress.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=10),
     },
+    # The audit log past LVZHI_AUDIT_RETENTION_DAYS, for every congress at once.
+    "prune-audit-log": {
+        "task": "congress.audit.prune_audit_log",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "prune-job-runs": {
         "task": "congress.tasks.run_for_each_congress",
         "schedule": crontab(hour=3, minute=20),

@@ -228,6 +228,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "congress.views.lockout"
 AXES_VERBOSE = False
+# Days the audit log is kept before the nightly job prunes it; the law asks for six months at
+# least, so a system check refuses less than 183.
+LVZHI_AUDIT_RETENTION_DAYS = env_int("LVZHI_AUDIT_RETENTION_DAYS", 365)
 # Two-step sign-in for staff: the name an authenticator app shows beside the account.
 OTP_TOTP_ISSUER = "履职通"
 

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from congress import selectors, services
+from congress import audit_selectors, selectors, services
 from congress.access import membership_get, permission_required
 from congress.errors import DomainError
 from congress.forms import CongressSettingsForm, LoginForm, MemberChangeForm, MemberCreateForm
 from congress.models import Role
-from congress.pages import form_error
-from congress.permissions import STAFF_ROLES
+from congress.pages import form_error, post_only
+from congress.permissions import STAFF_ROLES, membership_can
 from deputies import selectors as deputy_selectors
 from liaison.reception_selectors import next_reception_for_deputy_user
 
@@ -29,6 +29,8 @@ HOME_TEMPLATES = {
     Role.UNIT_LIAISON: "congress/home_unit.html",
     Role.LEADER: "congress/home_leader.html",
     Role.DEPUTY: "congress/home_deputy.html",
+    Role.SECURITY_ADMIN: "congress/home_security.html",
+    Role.AUDITOR: "congress/home_auditor.html",
 }
 
 
@@ -68,6 +70,11 @@ def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
             context["deputy"] = deputy
             context.update(deputy_selectors.deputy_profile(deputy=deputy))
             context["next_reception"] = next_reception_for_deputy_user(request.user)
+    elif request.membership.role == Role.SECURITY_ADMIN:
+        context["member_count"] = selectors.member_list(congress=request.congress).count()
+        context["locked"] = audit_selectors.locked_accounts(congress=request.congress)
+    elif request.membership.role == Role.AUDITOR:
+        context.update(audit_selectors.audit_overview())
     return render(request, template, context)
 
 
@@ -79,7 +86,14 @@ def member_list(request: HttpRequest, congress_slug: str) -> HttpResponse:
         role = ""
     members = selectors.member_list(congress=request.congress, search=search, role=role)
     page = Paginator(members, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "search": search, "role": role, "roles": Role.choices}
+    context = {
+        "page": page,
+        "search": search,
+        "role": role,
+        "roles": Role.choices,
+        "can_add": membership_can(request.membership, "congress.manage_members"),
+        "can_change": membership_can(request.membership, "congress.manage_roles"),
+    }
     template = "congress/member_list.html"
     if request.htmx and request.htmx.target == "member-table":
         template += "#member-table"
@@ -104,7 +118,7 @@ def member_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permission_required("congress.manage_members")
+@permission_required("congress.manage_roles")
 def member_change(request: HttpRequest, congress_slug: str, membership_id: int) -> HttpResponse:
     membership = membership_get(request, membership_id)
     initial = {"role": membership.role, "is_active": membership.is_active}
@@ -139,8 +153,9 @@ def congress_settings(request: HttpRequest, congress_slug: str) -> HttpResponse:
     return render(request, "congress/settings.html", {"form": form})
 
 
-@permission_required("congress.view_audit_log")
+@permission_required("congress.view_change_history")
 def audit_log(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    """The change history of the congress's records (not the security audit log)."""
     choices = selectors.audit_model_choices()
     model_label = request.GET.get("model", "")
     if model_label not in dict(choices):
@@ -151,6 +166,26 @@ def audit_log(request: HttpRequest, congress_slug: str) -> HttpResponse:
         "congress/audit_log.html",
         {"entries": entries, "model_choices": choices, "model_label": model_label},
     )
+
+
+@permission_required("congress.unlock_accounts")
+def account_security(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    """The security administrator's page: locked accounts to unlock, and the password policy."""
+    context = {
+        "locked": audit_selectors.locked_accounts(congress=request.congress),
+        "policy": audit_selectors.password_policy(),
+    }
+    return render(request, "congress/security.html", context)
+
+
+@permission_required("congress.unlock_accounts")
+def account_unlock(request: HttpRequest, congress_slug: str, membership_id: int) -> HttpResponse:
+    membership = membership_get(request, membership_id)
+    if refused := post_only(request):
+        return refused
+    services.account_unlock(actor=request.user, membership=membership)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": membership.user})
+    return redirect("congress:security", congress_slug=congress_slug)
 
 
 @permission_required("congress.view_jobs")

@@ -9,7 +9,7 @@ from congress.models import Congress, Membership, Role
 
 
 def test_a_role_change_is_recorded_with_who_where_and_what(tenant_a, client_as):
-    admin = tenant_a.user(Role.COMMITTEE_ADMIN)
+    admin = tenant_a.user(Role.SECURITY_ADMIN)
     deputy_membership = tenant_a.members[Role.DEPUTY]
     url = f"/c/{tenant_a.congress.slug}/members/{deputy_membership.pk}/"
     response = client_as(admin).post(

@@ -14,6 +14,8 @@ HOME_TEXT = {
     Role.UNIT_LIAISON: "本单位承办",
     Role.LEADER: "工作概览",
     Role.DEPUTY: "代表，您好",
+    Role.SECURITY_ADMIN: "安全管理",
+    Role.AUDITOR: "安全审计",
 }
 
 

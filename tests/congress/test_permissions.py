@@ -60,8 +60,8 @@ def test_the_table_gives_staff_more_than_deputies(tenant_a):
     deputy = tenant_a.members[Role.DEPUTY]
     assert membership_can(admin, "congress.manage_members")
     assert not membership_can(staff, "congress.manage_members")
-    assert membership_can(staff, "congress.view_audit_log")
-    assert not membership_can(deputy, "congress.view_audit_log")
+    assert membership_can(staff, "congress.view_change_history")
+    assert not membership_can(deputy, "congress.view_change_history")
     assert membership_can(deputy, "congress.view_home")
 
 
