@@ -328,8 +328,8 @@ def restore(
     if with_media and not media.is_file():
         raise DomainError(
             _(
-                "The uploaded files of this backup (%(file)s) are missing; restore without them "
-                "only on purpose."
+                "The uploaded files of this backup (%(file)s) are missing; to restore the "
+                "database alone, add --no-media."
             )
             % {"file": media.name}
         )
