@@ -33,14 +33,13 @@ from scoring.models import (
     DutyWarning,
     Period,
     Ranking,
-    RankingCategoryScore,
     RankingEntry,
     RankingRollup,
     RollupKind,
     WarningLevel,
     WarningTalk,
 )
-from scoring.ranking_selectors import LIST_SIZE, ranking_categories
+from scoring.ranking_selectors import LIST_SIZE, category_scores, ranking_categories
 from scoring.selectors import parse_quarter, quarter_bounds
 from suggestions.models import HANDLING_STATUSES, HandlingUnit, Suggestion
 from suggestions.stats_selectors import _figures, _metrics, lead_unit_expression
@@ -265,9 +264,9 @@ class QuarterlyWorkbook(Exporter):
         # Four flat reads for the whole sheet, however many deputies: the points per category,
         # the groups and stations by deputy, then the entries in rank order.
         points: dict[int, dict[str, Decimal]] = defaultdict(dict)
-        for deputy_id, code, value in RankingCategoryScore.objects.filter(
-            ranking=ranking, period=period
-        ).values_list("deputy_id", "category_code", "points"):
+        for deputy_id, code, value in category_scores(ranking=ranking, period=period).values_list(
+            "deputy_id", "category_code", "period_points"
+        ):
             points[deputy_id][code] = value
         groups = _names_by_deputy(
             GroupMembership.objects.order_by("group__name").values_list("deputy_id", "group__name")

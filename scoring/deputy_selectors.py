@@ -75,15 +75,19 @@ def _snapshot_scores(*, ranking: Ranking, deputy: Deputy) -> dict:
         key=lambda row: (order.get(row.category_code, 999), row.category_code),
     )
     for row in categories:
-        scores[row.period]["categories"].append(
-            {
-                "code": row.category_code,
-                "name": row.category_name,
-                "records": row.record_count,
-                "raw_points": row.raw_points,
-                "points": row.points,
-            }
-        )
+        for period in (Period.QUARTER, Period.YEAR):
+            records, _recess, raw, points = RankingCategoryScore.fields_for(period)
+            if period == Period.QUARTER and not getattr(row, records):
+                continue  # scored earlier in the year, nothing this quarter
+            scores[period]["categories"].append(
+                {
+                    "code": row.category_code,
+                    "name": row.category_name,
+                    "records": getattr(row, records),
+                    "raw_points": getattr(row, raw),
+                    "points": getattr(row, points),
+                }
+            )
     return {"quarter": scores[Period.QUARTER], "year": scores[Period.YEAR]}
 
 

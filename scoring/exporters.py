@@ -19,7 +19,8 @@ from reports.exporting import Column, Exporter, Sheet, register
 from reports.listing import chunks, name_of, scoped_id, subtitle, titled
 
 from . import ranking_selectors, review_selectors
-from .models import Period, Ranking, RankingCategoryScore
+from .models import Period, Ranking
+from .ranking_selectors import category_scores
 
 # Record list ---------------------------------------------------------------------------------
 
@@ -253,9 +254,9 @@ class RankingBoardExporter(Exporter):
             # The category points of a batch of entries in one query.
             for batch in chunks(queryset.iterator(chunk_size=2000)):
                 scores: dict[int, dict[str, object]] = {}
-                for deputy_id, code, points in RankingCategoryScore.objects.filter(
+                for deputy_id, code, points in category_scores(
                     ranking=ranking, period=period, deputy_id__in=[e.deputy_id for e in batch]
-                ).values_list("deputy_id", "category_code", "points"):
+                ).values_list("deputy_id", "category_code", "period_points"):
                     scores.setdefault(deputy_id, {})[code] = points
                 for entry in batch:
                     deputy = entry.deputy

@@ -49,6 +49,10 @@ T = {
     "stations": LiaisonStation._meta.db_table,
 }
 PERIODS = "(SELECT 'quarter' AS period UNION ALL SELECT 'year' AS period)"
+SCORE_COLUMNS = (
+    "record_count, recess_count, raw_points, points, "
+    "year_record_count, year_recess_count, year_raw_points, year_points"
+)
 
 
 def _cap(value: str, cap: str) -> str:
@@ -65,7 +69,8 @@ def _month(column: str) -> str:
 
 
 def _category_sql(*, cap_periods: set[str], one_deputy: bool, sittings: int) -> str:
-    """The per-deputy, per-category points of a quarter and of the year up to it.
+    """The per-deputy, per-category points of a quarter and of the year up to it, one row each
+    with both periods' records, duties between meetings, raw and capped points.
 
     Each item's cap applies at its own level: a monthly cap per month, a quarterly one per
     quarter, and a yearly cap counts in the quarter only what the quarter added below the cap.
@@ -90,26 +95,23 @@ def _category_sql(*, cap_periods: set[str], one_deputy: bool, sittings: int) -> 
         per_category = _per_category_by_month(where, recess)
     else:
         per_category = _per_category_in_one_pass(where, recess, CapPeriod.QUARTER in cap_periods)
+    year_points = _cap("cl.y_raw", "cl.cap_points")
     return f"""
         WITH {per_category}
-        SELECT p.period, cl.deputy_id, cl.code,
+        SELECT cl.deputy_id, cl.code,
                COALESCE(cl.name, (
                    SELECT MAX(x.name) FROM {T["items"]} x
                    JOIN {T["rule_sets"]} y ON y.id = x.rule_set_id
                    WHERE y.congress_id = %(congress)s AND x.code = cl.code
                ), cl.code) AS name,
-               CASE WHEN p.period = 'quarter' THEN cl.q_n ELSE cl.y_n END AS n,
-               CASE WHEN p.period = 'quarter' THEN cl.q_recess ELSE cl.y_recess END AS recess,
-               CASE WHEN p.period = 'quarter' THEN cl.q_raw ELSE cl.y_raw END AS raw,
-               CASE WHEN cl.cap_period = '{CapPeriod.YEAR}' THEN
-                    CASE WHEN p.period = 'quarter'
-                         THEN {_cap("cl.y_raw", "cl.cap_points")}
-                              - {_cap("cl.prior_raw", "cl.cap_points")}
-                         ELSE {_cap("cl.y_raw", "cl.cap_points")} END
-                    ELSE CASE WHEN p.period = 'quarter' THEN cl.q_capped ELSE cl.y_capped END
-               END AS points
-        FROM cl CROSS JOIN {PERIODS} p
-        WHERE p.period = 'year' OR cl.q_n > 0
+               cl.q_n, cl.q_recess, cl.q_raw,
+               CASE WHEN cl.cap_period = '{CapPeriod.YEAR}'
+                    THEN {year_points} - {_cap("cl.prior_raw", "cl.cap_points")}
+                    ELSE cl.q_capped END AS q_points,
+               cl.y_n, cl.y_recess, cl.y_raw,
+               CASE WHEN cl.cap_period = '{CapPeriod.YEAR}' THEN {year_points}
+                    ELSE cl.y_capped END AS y_points
+        FROM cl
     """  # noqa: S608
 
 
@@ -232,31 +234,37 @@ def _cap_periods(rule_set: RuleSet) -> set[str]:
 
 
 def _insert_category_scores(ranking: Ranking) -> None:
+    """Aggregated first, then written: PostgreSQL runs the aggregate over the year's records
+    in parallel only in a query that writes no table of ours (INSERT ... SELECT runs alone), so
+    there it lands in a temporary table and is copied across."""
     sittings = _sittings(ranking.congress_id, ranking.year)
     select = _category_sql(
         cap_periods=_cap_periods(ranking.rule_set),
         one_deputy=False,
         sittings=len(sittings) // 2,
     )
-    sql = f"""
-        INSERT INTO {T["scores"]} (congress_id, ranking_id, period, deputy_id, category_code,
-                                   category_name, record_count, recess_count, raw_points, points)
-        SELECT %(congress)s, %(ranking)s, s.period, s.deputy_id, s.code, s.name, s.n, s.recess,
-               s.raw, s.points
-        FROM ({select}) s
+    params = dict(
+        congress=ranking.congress_id,
+        ranking=ranking.pk,
+        year=ranking.year,
+        quarter=ranking.quarter,
+        rule_set=ranking.rule_set_id,
+        **sittings,
+    )
+    insert = f"""
+        INSERT INTO {T["scores"]} (congress_id, ranking_id, deputy_id, category_code,
+                                   category_name, {SCORE_COLUMNS})
+        SELECT %(congress)s, %(ranking)s, s.deputy_id, s.code, s.name, s.q_n, s.q_recess,
+               s.q_raw, s.q_points, s.y_n, s.y_recess, s.y_raw, s.y_points
+        FROM {{source}} s
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            dict(
-                congress=ranking.congress_id,
-                ranking=ranking.pk,
-                year=ranking.year,
-                quarter=ranking.quarter,
-                rule_set=ranking.rule_set_id,
-                **sittings,
-            ),
-        )
+        if connection.vendor != "postgresql":
+            cursor.execute(insert.format(source=f"({select})"), params)
+            return
+        cursor.execute(f"CREATE TEMPORARY TABLE ranking_category_scores AS {select}", params)
+        cursor.execute(insert.format(source="ranking_category_scores"), params)
+        cursor.execute("DROP TABLE ranking_category_scores")
 
 
 def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id: int) -> None:
@@ -271,16 +279,21 @@ def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id
                RANK() OVER (PARTITION BY t.period ORDER BY t.points ASC),
                COALESCE(pq.points, py.points), COALESCE(pq.rank, py.rank)
         FROM (
-            SELECT p.period, d.id AS deputy_id, COALESCE(s.points, 0) AS points,
-                   COALESCE(s.n, 0) AS n, COALESCE(s.recess, 0) AS recess
+            SELECT p.period, d.id AS deputy_id,
+                   COALESCE(CASE WHEN p.period = 'quarter' THEN s.q_points ELSE s.y_points END,
+                            0) AS points,
+                   COALESCE(CASE WHEN p.period = 'quarter' THEN s.q_n ELSE s.y_n END, 0) AS n,
+                   COALESCE(CASE WHEN p.period = 'quarter' THEN s.q_recess ELSE s.y_recess END,
+                            0) AS recess
             FROM {T["deputies"]} d
             CROSS JOIN {PERIODS} p
             LEFT JOIN (
-                SELECT deputy_id, period, SUM(points) AS points, SUM(record_count) AS n,
-                       SUM(recess_count) AS recess
+                SELECT deputy_id, SUM(points) AS q_points, SUM(record_count) AS q_n,
+                       SUM(recess_count) AS q_recess, SUM(year_points) AS y_points,
+                       SUM(year_record_count) AS y_n, SUM(year_recess_count) AS y_recess
                 FROM {T["scores"]} WHERE ranking_id = %(ranking)s
-                GROUP BY deputy_id, period
-            ) s ON s.deputy_id = d.id AND s.period = p.period
+                GROUP BY deputy_id
+            ) s ON s.deputy_id = d.id
             WHERE d.congress_id = %(congress)s
               AND (d.status = %(serving)s OR EXISTS (
                     SELECT 1 FROM {T["scores"]} x
@@ -475,16 +488,25 @@ def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
         )
         rows = cursor.fetchall()
     order = {item.code: item.position for item in rule_set.items.all()}
-    for period, _deputy_id, code, name, count, _recess, raw, points in sorted(
-        rows, key=lambda row: (order.get(row[2], 999), row[2])
-    ):
-        raw, points = _decimal(raw), _decimal(points)
-        bucket = result[period]
-        bucket["categories"].append(
-            {"code": code, "name": name, "records": int(count), "raw_points": raw, "points": points}
-        )
-        bucket["points"] += points
-        bucket["records"] += int(count)
+    for row in sorted(rows, key=lambda row: (order.get(row[1], 999), row[1])):
+        _deputy_id, code, name = row[:3]
+        periods = {Period.QUARTER.value: row[3:7], Period.YEAR.value: row[7:11]}
+        for period, (count, _recess, raw, points) in periods.items():
+            if period == Period.QUARTER and not count:
+                continue  # scored earlier in the year, nothing this quarter
+            raw, points = _decimal(raw), _decimal(points)
+            bucket = result[period]
+            bucket["categories"].append(
+                {
+                    "code": code,
+                    "name": name,
+                    "records": int(count),
+                    "raw_points": raw,
+                    "points": points,
+                }
+            )
+            bucket["points"] += points
+            bucket["records"] += int(count)
     return result
 
 

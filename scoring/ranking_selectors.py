@@ -66,6 +66,15 @@ def ranking_chosen(text: str | None) -> Ranking | None:
     return ranking_list().first()
 
 
+def category_scores(*, ranking: Ranking, period: str, **filters) -> QuerySet:
+    """A snapshot's category scores of one period, each period's figures under the same names
+    (`period_records`, `period_raw_points`, `period_points`): a row holds both periods."""
+    records, _recess, raw, points = RankingCategoryScore.fields_for(period)
+    return RankingCategoryScore.objects.filter(
+        RankingCategoryScore.in_period(period), ranking=ranking, **filters
+    ).annotate(period_records=F(records), period_raw_points=F(raw), period_points=F(points))
+
+
 def ranking_categories(*, ranking: Ranking, period: str = Period.YEAR) -> list[Category]:
     """The categories the snapshot scored, in the order of its rule set's items.
 
@@ -75,7 +84,9 @@ def ranking_categories(*, ranking: Ranking, period: str = Period.YEAR) -> list[C
     known = ranking.categories.get(period)
     if known is None:
         codes = (
-            RankingCategoryScore.objects.filter(ranking=ranking, period=period)
+            RankingCategoryScore.objects.filter(
+                RankingCategoryScore.in_period(period), ranking=ranking
+            )
             .values_list("category_code", "category_name")
             .distinct()
         )
@@ -142,9 +153,9 @@ def decorate_entries(entries, *, ranking: Ranking, period: str, categories: list
     entries = list(entries)
     deputy_ids = [entry.deputy_id for entry in entries]
     scores: dict[int, dict[str, Decimal]] = {}
-    for deputy_id, code, points in RankingCategoryScore.objects.filter(
+    for deputy_id, code, points in category_scores(
         ranking=ranking, period=period, deputy_id__in=deputy_ids
-    ).values_list("deputy_id", "category_code", "points"):
+    ).values_list("deputy_id", "category_code", "period_points"):
         scores.setdefault(deputy_id, {})[code] = points
     warnings: dict[int, list[DutyWarning]] = {}
     for warning in warnings_in_force(ranking=ranking, deputy_ids=deputy_ids).order_by("pk"):
@@ -262,13 +273,13 @@ def deputy_trace(*, ranking: Ranking, deputy: Deputy, period: str) -> Trace:
     if entry is not None:
         _places_moved(entry)
     categories: dict[str, TraceCategory] = {}
-    for score in RankingCategoryScore.objects.filter(ranking=ranking, period=period, deputy=deputy):
+    for score in category_scores(ranking=ranking, period=period, deputy=deputy):
         categories[score.category_code] = TraceCategory(
             code=score.category_code,
             name=score.category_name,
-            record_count=score.record_count,
-            raw_points=score.raw_points,
-            points=score.points,
+            record_count=score.period_records,
+            raw_points=score.period_raw_points,
+            points=score.period_points,
         )
     quarters = period_quarters(ranking, period)
     records = DutyRecord.objects.filter(
@@ -347,18 +358,19 @@ def category_medians(
     if field_size == 0:
         return {}
     low, high = (field_size + 1) // 2, field_size // 2 + 1
+    points = RankingCategoryScore.fields_for(period)[3]
     rows = (
-        RankingCategoryScore.objects.filter(ranking=ranking, period=period)
+        RankingCategoryScore.objects.filter(RankingCategoryScore.in_period(period), ranking=ranking)
         .annotate(
             position=Window(
                 RowNumber(),
                 partition_by=[F("category_code")],
-                order_by=[F("points").asc(), F("pk").asc()],
+                order_by=[F(points).asc(), F("pk").asc()],
             ),
             present=Window(Count("pk"), partition_by=[F("category_code")]),
         )
         .annotate(place=F("position") + Value(field_size) - F("present"))
-        .values_list("category_code", "place", "points")
+        .values_list("category_code", "place", points)
     )
     middle: dict[str, dict[int, Decimal]] = {}
     for code, place, points in rows.filter(place__gte=low, place__lte=high):
@@ -377,9 +389,9 @@ def category_medians(
 
 def deputy_category_points(*, ranking: Ranking, deputy: Deputy, period: str) -> dict[str, Decimal]:
     return dict(
-        RankingCategoryScore.objects.filter(
-            ranking=ranking, period=period, deputy=deputy
-        ).values_list("category_code", "points")
+        category_scores(ranking=ranking, period=period, deputy=deputy).values_list(
+            "category_code", "period_points"
+        )
     )
 
 

@@ -136,34 +136,63 @@ class RankingEntry(models.Model):
 
 
 class RankingCategoryScore(models.Model):
-    """A deputy's points in one category: the records' raw sum and what the cap let count."""
+    """A deputy's points in one category, for the quarter and for the year up to it: the records'
+    raw sum and what the cap let count.
+
+    One row holds both periods (half the rows of one per period: a quarter's snapshot of a
+    large congress writes some 50,000 of them). A category the deputy scored earlier in the
+    year but not this quarter has zeros for the quarter; `for_period` reads one period.
+    """
 
     congress = snapshot_reference(Congress, _("congress"))
     ranking = snapshot_reference(Ranking, _("ranking"), related_name="category_scores")
-    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
     deputy = snapshot_reference(Deputy, _("deputy"))
     category_code = models.SlugField(_("category code"), max_length=30, db_index=False)
     category_name = models.CharField(_("category"), max_length=50)
-    record_count = models.PositiveIntegerField(_("records"))
-    recess_count = models.PositiveIntegerField(_("duties between meetings"), default=0)
-    raw_points = models.DecimalField(_("points before the cap"), max_digits=9, decimal_places=2)
-    points = models.DecimalField(_("points"), max_digits=9, decimal_places=2)
+    record_count = models.PositiveIntegerField(_("records in the quarter"))
+    recess_count = models.PositiveIntegerField(_("duties between meetings in the quarter"))
+    raw_points = models.DecimalField(
+        _("points before the cap in the quarter"), max_digits=9, decimal_places=2
+    )
+    points = models.DecimalField(_("points in the quarter"), max_digits=9, decimal_places=2)
+    year_record_count = models.PositiveIntegerField(_("records in the year"))
+    year_recess_count = models.PositiveIntegerField(_("duties between meetings in the year"))
+    year_raw_points = models.DecimalField(
+        _("points before the cap in the year"), max_digits=9, decimal_places=2
+    )
+    year_points = models.DecimalField(_("points in the year"), max_digits=9, decimal_places=2)
 
     objects = ScopedManager(congress="congress")
+
+    # The columns of each period, as (records, duties between meetings, raw points, points).
+    PERIOD_FIELDS = {
+        Period.QUARTER: ("record_count", "recess_count", "raw_points", "points"),
+        Period.YEAR: ("year_record_count", "year_recess_count", "year_raw_points", "year_points"),
+    }
 
     class Meta:
         verbose_name = _("category score")
         verbose_name_plural = _("category scores")
         constraints = [
-            # Deputy before period: a deputy's line reads both periods of one ranking.
             models.UniqueConstraint(
-                fields=["ranking", "deputy", "period", "category_code"],
-                name="ranking_category_unique",
+                fields=["ranking", "deputy", "category_code"], name="ranking_category_unique"
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.deputy_id} {self.category_code}"
+
+    @classmethod
+    def fields_for(cls, period: str) -> tuple[str, str, str, str]:
+        return cls.PERIOD_FIELDS[Period(period)]
+
+    @classmethod
+    def in_period(cls, period: str) -> models.Q:
+        """The rows that belong to `period`: every row for the year, those with records for
+        the quarter (as the snapshot listed them when it kept one row per period)."""
+        if Period(period) == Period.QUARTER:
+            return models.Q(record_count__gt=0)
+        return models.Q()
 
 
 class RankingGroupEntry(models.Model):

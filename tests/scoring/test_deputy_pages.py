@@ -405,13 +405,17 @@ def test_the_home_reads_a_ranked_quarter_from_its_snapshot(tenant_a, deputy_clie
         RankingCategoryScore.objects.create(
             congress=congress,
             ranking=ranking,
-            period="quarter",
             deputy=deputy,
             category_code="study",
             category_name="学习培训",
             record_count=3,
+            recess_count=0,
             raw_points=Decimal("30"),
             points=Decimal("30"),
+            year_record_count=3,
+            year_recess_count=0,
+            year_raw_points=Decimal("30"),
+            year_points=Decimal("30"),
         )
         group = DeputyGroupFactory(congress=congress, name="城南代表小组")
         RankingGroupEntry.objects.create(

@@ -93,18 +93,27 @@ def build_snapshot(
                 previous_points=before.points if before else None,
                 previous_rank=before.rank if before else None,
             )
-            for code, value in points.items():
-                RankingCategoryScore.objects.create(
-                    congress=congress,
-                    ranking=ranking,
-                    period=period,
-                    deputy=deputy,
-                    category_code=code,
-                    category_name=names.get(code, code),
-                    record_count=1,
-                    raw_points=value,
-                    points=value,
-                )
+    # One row per deputy and category with both periods (zeros for a quarter without records).
+    year_of = year_scores or scores
+    for deputy in {*scores, *year_of}:
+        quarter_points, year_points = scores.get(deputy, {}), year_of.get(deputy, {})
+        for code in {*quarter_points, *year_points}:
+            in_quarter, in_year = code in quarter_points, code in year_points
+            RankingCategoryScore.objects.create(
+                congress=congress,
+                ranking=ranking,
+                deputy=deputy,
+                category_code=code,
+                category_name=names.get(code, code),
+                record_count=int(in_quarter),
+                recess_count=0,
+                raw_points=quarter_points.get(code, 0),
+                points=quarter_points.get(code, 0),
+                year_record_count=int(in_year),
+                year_recess_count=0,
+                year_raw_points=year_points.get(code, 0),
+                year_points=year_points.get(code, 0),
+            )
     return ranking
 
 
@@ -554,7 +563,7 @@ def test_the_trace_lists_each_category_with_its_cap_and_records(staff, three, te
         congress = tenant_a.congress
         wang = three["wang"]
         score = RankingCategoryScore.objects.get(
-            ranking=three["q2"], period="quarter", deputy=wang, category_code="study"
+            ranking=three["q2"], deputy=wang, category_code="study"
         )
         score.raw_points = Decimal(30)
         score.save()
