@@ -1,5 +1,4 @@
-"""The Celery application: settings come from Django's, schedules from congress.schedules, and
-every task acknowledges late and tries again after a transient failure."""
+"""The Celery application: Django's settings, the schedules, and the base every task shares."""
 
 import os
 
