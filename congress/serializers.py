@@ -62,6 +62,9 @@ class CongressSettingsSerializer(serializers.Serializer):
 class ListedUserSerializer(UserSerializer):
     """A member in a list: the mobile number masked (the member's own page shows it)."""
 
+    # Masked ("139****0000"), so not described by the input's pattern.
+    phone = serializers.CharField(read_only=True, help_text="手机号，部分隐去")
+
     def to_representation(self, instance: User) -> dict:
         data = super().to_representation(instance)
         data["phone"] = mask_phone(data.get("phone"))

@@ -27,6 +27,8 @@ class DeputySerializer(serializers.ModelSerializer):
     groups = DeputyGroupRefSerializer(source="group_memberships", many=True, read_only=True)
     stations = DeputyStationRefSerializer(source="station_links", many=True, read_only=True)
     has_account = serializers.SerializerMethodField()
+    # Often masked ("139****0000"), so not described by the input's pattern.
+    phone = serializers.CharField(read_only=True, help_text="手机号，多数情况下部分隐去")
 
     class Meta:
         model = Deputy

@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from congress.api import CongressAPIView
+from congress.fields import MAX_ID
 from congress.permissions import membership_can
 from liaison import project_selectors, project_services, reception_selectors, reception_services
 from liaison.models import (
@@ -59,7 +60,9 @@ class LooksUpBeforeRefusingTheMethod:
 
 class ReceptionDayFilter(django_filters.FilterSet):
     # Declared explicitly: a generated FilterSet would query at import, outside any scope.
-    station = django_filters.NumberFilter(field_name="station_id", label="联络站 id")
+    station = django_filters.NumberFilter(
+        field_name="station_id", label="联络站 id", min_value=1, max_value=MAX_ID
+    )
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="起始日期")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="截止日期")
     status = django_filters.ChoiceFilter(choices=ReceptionStatus.choices, label="状态")
@@ -173,8 +176,12 @@ class ReceptionAttendanceView(LooksUpBeforeRefusingTheMethod, CongressAPIView):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year", label="年度")
-    group = django_filters.NumberFilter(field_name="group_id", label="代表小组 id")
+    year = django_filters.NumberFilter(
+        field_name="year", label="年度", min_value=2000, max_value=2100
+    )
+    group = django_filters.NumberFilter(
+        field_name="group_id", label="代表小组 id", min_value=1, max_value=MAX_ID
+    )
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label="状态")
 
     class Meta:

@@ -25,7 +25,7 @@ class ReviewRecordSerializer(serializers.ModelSerializer):
     origin_display = serializers.CharField(source="get_origin_display", read_only=True)
     quarter_label = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
-    reviewed_by = serializers.StringRelatedField(read_only=True)
+    reviewed_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = DutyRecord

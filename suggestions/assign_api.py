@@ -150,7 +150,9 @@ class SessionListView(CongressAPIView):
         return Response(CongressSessionSerializer(setup_selectors.session_list(), many=True).data)
 
     @extend_schema(
-        request=CongressSessionSerializer, responses=CongressSessionSerializer, summary="新增会次"
+        request=CongressSessionSerializer,
+        responses={201: CongressSessionSerializer},
+        summary="新增会次",
     )
     def post(self, request, congress_slug: str):
         serializer = CongressSessionSerializer(data=request.data)
@@ -178,7 +180,7 @@ class CategoryListView(CongressAPIView):
 
     @extend_schema(
         request=SuggestionCategorySerializer,
-        responses=SuggestionCategorySerializer,
+        responses={201: SuggestionCategorySerializer},
         summary="新增类别",
     )
     def post(self, request, congress_slug: str):

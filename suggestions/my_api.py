@@ -102,7 +102,7 @@ class MySuggestionListView(MySuggestionMixin, CongressAPIView, generics.ListAPIV
 
     @extend_schema(
         request=MyDraftInputSerializer,
-        responses=MySuggestionDetailSerializer,
+        responses={201: MySuggestionDetailSerializer},
         summary="新建建议草稿（本人领衔）",
     )
     def post(self, request, congress_slug: str):

@@ -6,7 +6,7 @@ import re
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -16,10 +16,18 @@ from suggestions.models import SuggestionKind
 from suggestions.stats_selectors import RECESS, Figures, StatisticsFilter, statistics
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string", "enum": [RECESS]}], "nullable": True}
+)
+class FigureKeyField(serializers.Field):
+    """A session, unit or category id (a number), “recess”, or null for the total."""
+
+    def to_representation(self, value):
+        return value
+
+
 class FiguresSerializer(serializers.Serializer):
-    key = serializers.CharField(
-        allow_null=True, help_text="session id, “recess”, unit or category id"
-    )
+    key = FigureKeyField(help_text="session id, “recess”, unit or category id")
     label = serializers.CharField()
     received = serializers.IntegerField()
     accepted = serializers.IntegerField()

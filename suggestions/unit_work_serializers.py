@@ -24,7 +24,9 @@ class UnitSuggestionSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name", read_only=True)
     our_role = serializers.CharField(read_only=True)
     lead_unit = serializers.CharField(source="lead_unit_name", read_only=True, allow_null=True)
-    opinion_due_on = serializers.DateField(source="our_opinion_due", read_only=True)
+    opinion_due_on = serializers.DateField(
+        source="our_opinion_due", read_only=True, allow_null=True
+    )
     overdue = serializers.BooleanField(read_only=True)
     days_left = serializers.SerializerMethodField()
 
