@@ -11,6 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# pg_dump and pg_restore for `manage.py backup` and `restore` (the client of the server's major
+# version, 15, as in docker-compose.yml).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system lvzhi \
     && useradd --system --gid lvzhi --home-dir /app --no-create-home --shell /usr/sbin/nologin lvzhi
 
@@ -38,7 +44,7 @@ RUN DATABASE_URL=postgres://build@127.0.0.1:5432/build \
     python manage.py collectstatic --noinput
 
 # The code stays owned by root and read-only to the processes; only uploads are writable.
-RUN mkdir -p /app/var/media && chown -R lvzhi:lvzhi /app/var
+RUN mkdir -p /app/var/media /app/var/backups && chown -R lvzhi:lvzhi /app/var
 USER lvzhi
 
 EXPOSE 8000
