@@ -26,7 +26,7 @@ from reports.listing import subtitle, titled
 @register
 class AuditLogExporter(Exporter):
     identifier = "audit-log"
-    name = gettext_lazy("Audit log")
+    name = gettext_lazy("Security audit log")
     permission = "congress.export_audit_log"
     keep_days = 1
     unit = gettext_lazy("events")
@@ -46,13 +46,17 @@ class AuditLogExporter(Exporter):
         search = self.search
         labels = dict(AuditAction.choices)
         described = [
-            (_("From"), search.date_from.isoformat() if search.date_from else ""),
-            (_("To"), search.date_to.isoformat() if search.date_to else ""),
+            (_("Date from"), search.date_from.isoformat() if search.date_from else ""),
+            (_("Date to"), search.date_to.isoformat() if search.date_to else ""),
             (_("Account"), search.account),
             (_("Action"), str(labels.get(search.action, "")) if search.action else ""),
             (
                 _("Result"),
-                "" if search.success is None else _("succeeded") if search.success else _("failed"),
+                ""
+                if search.success is None
+                else _("successful")
+                if search.success
+                else _("failed"),
             ),
             (_("Text"), search.text),
         ]
@@ -71,7 +75,7 @@ class AuditLogExporter(Exporter):
 
     def sheets(self) -> Iterator[Sheet]:
         labels = {value: str(label) for value, label in AuditAction.choices}
-        succeeded, failed = _("succeeded"), _("failed")
+        succeeded, failed = _("successful"), _("failed")
         events = audit_event_search(search=self.search)
 
         def rows():
@@ -89,8 +93,8 @@ class AuditLogExporter(Exporter):
                 ]
 
         yield Sheet(
-            name=_("Audit log"),
-            title=self.heading(_("Audit log")),
+            name=_("Security audit log"),
+            title=self.heading(_("Security audit log")),
             subtitle=subtitle(self.describe()),
             columns=[
                 Column(_("Time"), 20, "text"),
@@ -99,7 +103,7 @@ class AuditLogExporter(Exporter):
                 Column(_("Action"), 16),
                 Column(_("Result"), 8),
                 Column(_("Address"), 16, "text"),
-                Column(_("Summary"), 48),
+                Column(_("Event summary"), 48),
                 Column(_("Object"), 24, "text"),
                 Column(_("Browser"), 40),
             ],

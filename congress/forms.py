@@ -136,8 +136,8 @@ class DateInput(forms.DateInput):
 class AuditSearchForm(forms.Form):
     """The auditor's search of the audit log; the same fields filter the export."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=_("Date from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Date to"), required=False, widget=DateInput())
     account = forms.CharField(
         label=_("Account"),
         required=False,
@@ -148,7 +148,7 @@ class AuditSearchForm(forms.Form):
     result = forms.ChoiceField(
         label=_("Result"),
         required=False,
-        choices=[("", _("All")), ("yes", _("succeeded")), ("no", _("failed"))],
+        choices=[("", _("All")), ("yes", _("successful")), ("no", _("failed"))],
     )
     q = forms.CharField(
         label=_("Text"),
