@@ -63,7 +63,5 @@ class TwoStepOffForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("code") and not data.get("password"):
-            raise forms.ValidationError(
-                _("Enter a current code from the app, or your password.")
-            )
+            raise forms.ValidationError(_("Enter a current code from the app, or your password."))
         return data
