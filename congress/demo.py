@@ -40,6 +40,8 @@ class DemoPerson:
 PEOPLE = {
     "xiangcheng": [
         DemoPerson("xc-admin", "周建国", Role.COMMITTEE_ADMIN),
+        DemoPerson("xc-security", "吴振华", Role.SECURITY_ADMIN),
+        DemoPerson("xc-auditor", "郑淑芬", Role.AUDITOR),
         DemoPerson("xc-staff", "李晓燕", Role.COMMITTEE_STAFF),
         DemoPerson("xc-station", "王秀兰", Role.STATION_STAFF),
         DemoPerson("xc-unit", "陈志强", Role.UNIT_LIAISON),
@@ -48,6 +50,8 @@ PEOPLE = {
     ],
     "shiguai": [
         DemoPerson("sg-admin", "赵海军", Role.COMMITTEE_ADMIN),
+        DemoPerson("sg-security", "白玉山", Role.SECURITY_ADMIN),
+        DemoPerson("sg-auditor", "韩秀英", Role.AUDITOR),
         DemoPerson("sg-staff", "孙丽娟", Role.COMMITTEE_STAFF),
         DemoPerson("sg-station", "高永福", Role.STATION_STAFF),
         DemoPerson("sg-unit", "马红梅", Role.UNIT_LIAISON),
