@@ -162,6 +162,11 @@ def otp_device_confirm(*, request: HttpRequest, device: TOTPDevice) -> TOTPDevic
 
 @transaction.atomic
 def otp_devices_remove(*, request: HttpRequest, user: User) -> None:
+    """Turn two-step sign-in off: by the person, or for them by an administrator (a lost phone).
+
+    The person's sessions that still owe a code are let through by the code page itself.
+    """
     TOTPDevice.objects.filter(user=user).delete()
-    request.session.pop(OTP_REQUIRED_SESSION_KEY, None)
+    if request.user.pk == user.pk:
+        request.session.pop(OTP_REQUIRED_SESSION_KEY, None)
     audit_record(action=AuditAction.OTP_DISABLED, request=request, target=user)

@@ -492,3 +492,30 @@ def test_account_pages_need_a_signed_in_user(db):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(LOGIN)
+
+
+def test_an_administrator_turning_it_off_lets_a_waiting_sign_in_through(
+    tenant_a, staff_with_device, rf
+):
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from congress.account_services import otp_devices_remove
+
+    user, _device = staff_with_device
+    client = Client()
+    with time_machine.travel("2026-03-02 10:00 +0800", tick=False):
+        sign_in(client, user.username)
+        assert client.get(home(tenant_a))["Location"].startswith(VERIFY)
+        # The phone is lost: the security administrator turns two-step sign-in off for them.
+        request = rf.post("/")
+        request.user = tenant_a.user(Role.SECURITY_ADMIN)
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+        otp_devices_remove(request=request, user=user)
+        assert not TOTPDevice.objects.filter(user=user).exists()
+        assert events("otp_disabled", request.user)[0].target_id == str(user.pk)
+        waiting = client.get(home(tenant_a))
+        assert waiting["Location"].startswith(VERIFY)
+        assert client.get(waiting["Location"])["Location"] == home(tenant_a)
+        assert client.get(home(tenant_a)).status_code == 200
