@@ -39,6 +39,11 @@ from liaison.models import DeputyGroup, GroupMembership
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+# Cells beyond these columns are not read: a roster has about twenty, and a cell in the sheet's
+# last column (XFD) would otherwise make every row 16,384 cells wide.
+MAX_COLUMNS = 100
+# Lines read in all, blank ones included: a sheet of blank rows must not keep a worker busy.
+MAX_LINES = 2 * MAX_ROWS
 # A real roster of 10,000 rows unpacks to a few MB at a ratio near 10; a zip bomb does not.
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
@@ -630,14 +635,23 @@ def _read_sheet(workbook, formula_book, progress: ProgressCallback | None) -> Re
         formula_sheet = formula_book.worksheets[0]
         formula_sheet.reset_dimensions()
         # Both readers walk the same sheet XML, so their rows line up one for one.
-        formula_rows = iter(formula_sheet.iter_rows(values_only=True))
+        formula_rows = iter(formula_sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
     reader = _RowReader(choice_vocabulary(), timezone.localdate())
     result = ReadResult()
     columns: dict[str, int] | None = None
     first_line_seen: tuple | None = None
     data_rows = 0
     tenth = 0
-    for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    for line, cells in enumerate(rows, start=1):
+        if line > MAX_LINES:
+            raise ImportFileError(
+                _(
+                    "The worksheet has more than %(limit)s lines, empty ones included. Delete "
+                    "the empty rows below the roster and upload it again."
+                )
+                % {"limit": MAX_LINES}
+            )
         formula_cells = next(formula_rows, None) if formula_rows is not None else None
         if all(_blank(value) for value in cells):
             continue

@@ -151,7 +151,10 @@ def world(tenant_a, tenant_b) -> World:
 
     with scope(congress=congress):
         rule_set = rule_set_create_from_preset(
-            actor=tenant_a.user(Role.COMMITTEE_STAFF), congress=congress, year=2026, preset="six"
+            actor=tenant_a.user(Role.COMMITTEE_STAFF),
+            congress=congress,
+            year=date.today().year,
+            preset="six",
         )
     keep("rule_set_id", rule_set)
     with scopes_disabled():  # test setup
