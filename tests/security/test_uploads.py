@@ -11,6 +11,7 @@ import zipfile
 import zlib
 from datetime import date
 
+import openpyxl.xml
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -296,3 +297,42 @@ def test_a_text_file_uploaded_as_the_roster_is_an_error_on_the_page(world, clien
         "and upload it."
     )
     assert escape(message) in response.content.decode()
+
+
+def test_workbooks_are_parsed_with_defusedxml():
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_a_workbook_with_an_entity_bomb_is_refused_as_damaged():
+    book = Workbook()
+    book.active.append([column.header for column in COLUMNS])
+    saved = io.BytesIO()
+    book.save(saved)
+    source = zipfile.ZipFile(io.BytesIO(saved.getvalue()))
+    laughs = '<!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10 if n > 1 else "&lol;" * 10}">'
+        for n in range(1, 10)
+    )
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as written:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                # The entities are declared before the worksheet's root element.
+                body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+                data = b"<?xml version='1.0'?>" + laughs.encode() + b"]>" + body
+                data = data.replace(
+                    b"</sheetData>",
+                    b"<row r='2'><c r='A2' t='inlineStr'>"
+                    b"<is><t>&lol9;</t></is></c></row></sheetData>",
+                )
+            written.writestr(member, data)
+    with pytest.raises(ImportFileError) as caught:
+        read_roster(output.getvalue())
+    assert caught.value.message == _("The file is damaged: it cannot be read as a workbook.")
+    # Refused by defusedxml, not by running out of memory or by luck.
+    chain, error = [], caught.value
+    while error is not None:
+        chain.append(type(error).__module__)
+        error = error.__cause__ or error.__context__
+    assert any(module.startswith("defusedxml") for module in chain), chain
