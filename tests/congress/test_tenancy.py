@@ -6,7 +6,7 @@ from django.db import models
 from django_scopes import ScopeError, scope, scopes_disabled
 
 from congress.history import AuditedHistoricalModel
-from congress.models import Congress, JobRun, Membership, Notification, Role
+from congress.models import AuditEvent, Congress, JobRun, Membership, Notification, Role
 from deputies.models import DeputyStatusChange
 from liaison.models import VoterMessageEvent
 from reports.models import Export
@@ -46,6 +46,7 @@ NOT_AUDITED = {
     RankingRollup: "part of a snapshot written once",
     DutyWarning: "raised and cleared only by rankings, which it names (raised_by, cleared_by)",
     Export: "an export is itself the record of who exported what, with which options, when",
+    AuditEvent: "the audit log is append-only: nothing in it is ever changed",
 }
 
 
