@@ -68,7 +68,20 @@ def _month(column: str) -> str:
     return f"CAST(strftime('%%m', {column}) AS INTEGER)"
 
 
-def _category_sql(*, cap_periods: set[str], one_deputy: bool, sittings: int) -> str:
+def _unfrozen(all_frozen: bool, condition: str = "") -> str:
+    """The count of records not frozen yet (an open quarter's, scored by the rule set passed
+    in). None when every quarter read is closed: closing froze the points into every counted
+    record, and a closed quarter's records never change, so the aggregate skips two counts."""
+    if all_frozen:
+        return "0"
+    if not condition:
+        return "COUNT(*) - COUNT(r.points)"
+    return f"COUNT(*) FILTER (WHERE {condition}) - COUNT(r.points) FILTER (WHERE {condition})"
+
+
+def _category_sql(
+    *, cap_periods: set[str], one_deputy: bool, sittings: int, all_frozen: bool = False
+) -> str:
     """The per-deputy, per-category points of a quarter and of the year up to it, one row each
     with both periods' records, duties between meetings, raw and capped points.
 
@@ -92,9 +105,11 @@ def _category_sql(*, cap_periods: set[str], one_deputy: bool, sittings: int) -> 
               AND r.status IN ({counted}) {deputy_filter}"""
     recess = f"(r.kind = '{ItemKind.DUTY}'" + (f" AND NOT ({in_sitting}))" if sittings else ")")
     if CapPeriod.MONTH in cap_periods:
-        per_category = _per_category_by_month(where, recess)
+        per_category = _per_category_by_month(where, recess, all_frozen)
     else:
-        per_category = _per_category_in_one_pass(where, recess, CapPeriod.QUARTER in cap_periods)
+        per_category = _per_category_in_one_pass(
+            where, recess, CapPeriod.QUARTER in cap_periods, all_frozen
+        )
     year_points = _cap("cl.y_raw", "cl.cap_points")
     return f"""
         WITH {per_category}
@@ -120,7 +135,7 @@ def _category_sql(*, cap_periods: set[str], one_deputy: bool, sittings: int) -> 
 # quarterly caps (capped), the raw points of the quarters before (prior_raw), and the rule.
 
 
-def _per_category_in_one_pass(where: str, recess: str, quarter_caps: bool) -> str:
+def _per_category_in_one_pass(where: str, recess: str, quarter_caps: bool, all_frozen: bool) -> str:
     """Without monthly caps: one GROUP BY deputy and category, the quarter picked out by FILTER
     (and each quarter's sum kept apart only when a rule caps by quarter)."""
     this = "r.quarter = %(quarter)s"
@@ -130,8 +145,7 @@ def _per_category_in_one_pass(where: str, recess: str, quarter_caps: bool) -> st
         per_quarter = "".join(
             f""",
                    COALESCE(SUM(r.points) FILTER (WHERE r.quarter = {k}), 0) AS f{k},
-                   COUNT(*) FILTER (WHERE r.quarter = {k})
-                   - COUNT(r.points) FILTER (WHERE r.quarter = {k}) AS u{k}"""
+                   {_unfrozen(all_frozen, f"r.quarter = {k}")} AS u{k}"""
             for k in range(1, 5)
         )
         capped_sum = " + ".join(
@@ -141,12 +155,11 @@ def _per_category_in_one_pass(where: str, recess: str, quarter_caps: bool) -> st
         c AS (
             SELECT r.deputy_id, r.category_code AS code,
                    COUNT(*) AS y_n, COALESCE(SUM(r.points), 0) AS y_frozen,
-                   COUNT(*) - COUNT(r.points) AS y_unfrozen,
+                   {_unfrozen(all_frozen)} AS y_unfrozen,
                    COUNT(*) FILTER (WHERE {recess}) AS y_recess,
                    COUNT(*) FILTER (WHERE {this}) AS q_n,
                    COALESCE(SUM(r.points) FILTER (WHERE {this}), 0) AS q_frozen,
-                   COUNT(*) FILTER (WHERE {this})
-                   - COUNT(r.points) FILTER (WHERE {this}) AS q_unfrozen,
+                   {_unfrozen(all_frozen, this)} AS q_unfrozen,
                    COUNT(*) FILTER (WHERE {this} AND {recess}) AS q_recess{per_quarter}
             {where}
             GROUP BY r.deputy_id, r.category_code
@@ -172,7 +185,7 @@ def _per_category_in_one_pass(where: str, recess: str, quarter_caps: bool) -> st
         )"""  # noqa: S608
 
 
-def _per_category_by_month(where: str, recess: str) -> str:
+def _per_category_by_month(where: str, recess: str, all_frozen: bool) -> str:
     """With monthly caps: summed per month, then per quarter, then per category."""
     month = _month("r.occurred_on")
     bucket = "m.frozen + m.unfrozen * COALESCE(i.points, 0)"
@@ -185,7 +198,7 @@ def _per_category_by_month(where: str, recess: str) -> str:
         m AS (
             SELECT r.deputy_id, r.category_code AS code, r.quarter AS q, {month} AS mon,
                    COUNT(*) AS n, COALESCE(SUM(r.points), 0) AS frozen,
-                   COUNT(*) - COUNT(r.points) AS unfrozen,
+                   {_unfrozen(all_frozen)} AS unfrozen,
                    COUNT(*) FILTER (WHERE {recess}) AS recess
             {where}
             GROUP BY r.deputy_id, r.category_code, r.quarter, {month}
@@ -238,10 +251,14 @@ def _insert_category_scores(ranking: Ranking) -> None:
     in parallel only in a query that writes no table of ours (INSERT ... SELECT runs alone), so
     there it lands in a temporary table and is copied across."""
     sittings = _sittings(ranking.congress_id, ranking.year)
+    closed = DutyQuarter.objects.filter(
+        year=ranking.year, quarter__lte=ranking.quarter, status=DutyQuarter.Status.CLOSED
+    ).count()
     select = _category_sql(
         cap_periods=_cap_periods(ranking.rule_set),
         one_deputy=False,
         sittings=len(sittings) // 2,
+        all_frozen=closed == ranking.quarter,
     )
     params = dict(
         congress=ranking.congress_id,

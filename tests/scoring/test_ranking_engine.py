@@ -394,8 +394,10 @@ def test_one_pass_and_the_month_by_month_sums_agree(tenant_a):
         caps = {"quarter", "year"}
         assert {item.cap_period for item in items} - {""} == caps
 
-        def scores(cap_periods, quarter):
-            sql = _category_sql(cap_periods=cap_periods, one_deputy=False, sittings=1)
+        def scores(cap_periods, quarter, all_frozen=False):
+            sql = _category_sql(
+                cap_periods=cap_periods, one_deputy=False, sittings=1, all_frozen=all_frozen
+            )
             params = dict(congress=congress.pk, year=2026, quarter=quarter, rule_set=rule_set.pk)
             with connection.cursor() as cursor:
                 cursor.execute(sql, {**params, **sittings})
@@ -415,6 +417,14 @@ def test_one_pass_and_the_month_by_month_sums_agree(tenant_a):
             assert len(one_pass) > 40
             assert any(raw != points for *_row, raw, points in one_pass)  # the caps bit
             assert one_pass == scores(caps | {"month"}, quarter)
+
+        # Once every record's points are frozen (as closing the quarters does), the shortcut
+        # that skips counting unfrozen records gives the same numbers in both ways of summing.
+        DutyRecord.objects.filter(points__isnull=True).update(points=D("2"))  # test setup
+        for quarter in range(1, 5):
+            frozen = scores(caps, quarter)
+            assert frozen == scores(caps, quarter, all_frozen=True)
+            assert frozen == scores(caps | {"month"}, quarter, all_frozen=True)
 
 
 def test_a_quarter_must_be_closed_to_be_ranked_and_ended_to_be_closed(tenant_a, committee):
@@ -470,3 +480,33 @@ def test_two_runs_at_once_give_one_snapshot(tenant_a, committee):
     with scopes_disabled():  # test check across the whole table
         assert Ranking.objects.count() == 1
         assert RankingEntry.objects.filter(period="quarter").count() == 4
+
+
+def test_a_ranking_after_a_quarter_left_open_scores_its_records_by_the_rules(tenant_a):
+    """Q2 closed while Q1 was not: Q1's approved records carry no frozen points yet, so the year
+    so far scores them by the rules (the shortcut for all-frozen years must not apply)."""
+    congress = tenant_a.congress
+    with tenant_a.scope():
+        rule_set = services.rule_set_create_from_preset(
+            actor=None, congress=congress, year=2026, preset="six"
+        )
+        item = rule_set.items.filter(cap_period="", points__gt=0).order_by("position").first()
+        deputy = DeputyFactory(congress=congress)
+        for day in (date(2026, 2, 3), date(2026, 5, 6)):
+            DutyRecordFactory(
+                congress=congress,
+                deputy=deputy,
+                category_code=item.code,
+                category_name=item.name,
+                kind=item.kind,
+                occurred_on=day,
+            )
+    with tenant_a.scope(), at(date(2026, 7, 20)):
+        services.duty_quarter_close(actor=None, congress=congress, year=2026, quarter=2)
+        ranking = ranking_compute(congress=congress, year=2026, quarter=2)
+        score = RankingCategoryScore.objects.get(
+            ranking=ranking, deputy=deputy, category_code=item.code
+        )
+        assert not DutyQuarter.objects.filter(year=2026, quarter=1, status="closed").exists()
+    assert (score.record_count, score.points) == (1, item.points)
+    assert (score.year_record_count, score.year_points) == (2, 2 * item.points)
