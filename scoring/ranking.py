@@ -246,10 +246,23 @@ def _cap_periods(rule_set: RuleSet) -> set[str]:
     return set(rule_set.items.exclude(cap_period="").values_list("cap_period", flat=True))
 
 
-def _insert_category_scores(ranking: Ranking) -> None:
-    """Aggregated first, then written: PostgreSQL runs the aggregate over the year's records
-    in parallel only in a query that writes no table of ours (INSERT ... SELECT runs alone), so
-    there it lands in a temporary table and is copied across."""
+# The per-category figures of one ranking under the names the aggregate gives them.
+WRITTEN_SCORES = f"""(
+    SELECT deputy_id, points AS q_points, record_count AS q_n, recess_count AS q_recess,
+           year_points AS y_points, year_record_count AS y_n, year_recess_count AS y_recess
+    FROM {T["scores"]} WHERE ranking_id = %(ranking)s)"""  # noqa: S608
+AGGREGATED_SCORES = "ranking_category_scores"
+
+
+@contextmanager
+def _insert_category_scores(ranking: Ranking):
+    """Aggregated first, then written; yields where the next steps read the figures from.
+
+    PostgreSQL runs the aggregate over the year's records in parallel only in a query that
+    writes no table of ours (INSERT ... SELECT runs alone), so there it lands in a temporary
+    table, is copied across, and the ranking's entries are summed from it rather than read
+    back from the table just written. SQLite writes directly and reads the table.
+    """
     sittings = _sittings(ranking.congress_id, ranking.year)
     closed = DutyQuarter.objects.filter(
         year=ranking.year, quarter__lte=ranking.quarter, status=DutyQuarter.Status.CLOSED
@@ -275,18 +288,25 @@ def _insert_category_scores(ranking: Ranking) -> None:
                s.q_raw, s.q_points, s.y_n, s.y_recess, s.y_raw, s.y_points
         FROM {{source}} s
     """  # noqa: S608
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute(insert.format(source=f"({select})"), params)
-            return
-        cursor.execute(f"CREATE TEMPORARY TABLE ranking_category_scores AS {select}", params)
-        cursor.execute(insert.format(source="ranking_category_scores"), params)
-        cursor.execute("DROP TABLE ranking_category_scores")
+        yield WRITTEN_SCORES
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {AGGREGATED_SCORES} AS {select}", params)
+        cursor.execute(insert.format(source=AGGREGATED_SCORES), params)
+    yield AGGREGATED_SCORES
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {AGGREGATED_SCORES}")
 
 
-def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id: int) -> None:
+def _insert_entries(
+    ranking: Ranking, previous_quarter_id: int, previous_year_id: int, scores: str
+) -> None:
     """Every serving deputy (and anyone who scored) is ranked, those with nothing at 0:
-    the bottom of the list is where warnings look."""
+    the bottom of the list is where warnings look. `scores`: the category figures (see
+    _insert_category_scores)."""
     sql = f"""
         INSERT INTO {T["entries"]} (congress_id, ranking_id, period, deputy_id, points,
                                     record_count, recess_count, rank, rank_from_bottom,
@@ -305,16 +325,14 @@ def _insert_entries(ranking: Ranking, previous_quarter_id: int, previous_year_id
             FROM {T["deputies"]} d
             CROSS JOIN {PERIODS} p
             LEFT JOIN (
-                SELECT deputy_id, SUM(points) AS q_points, SUM(record_count) AS q_n,
-                       SUM(recess_count) AS q_recess, SUM(year_points) AS y_points,
-                       SUM(year_record_count) AS y_n, SUM(year_recess_count) AS y_recess
-                FROM {T["scores"]} WHERE ranking_id = %(ranking)s
-                GROUP BY deputy_id
+                SELECT c.deputy_id, SUM(c.q_points) AS q_points, SUM(c.q_n) AS q_n,
+                       SUM(c.q_recess) AS q_recess, SUM(c.y_points) AS y_points,
+                       SUM(c.y_n) AS y_n, SUM(c.y_recess) AS y_recess
+                FROM {scores} c
+                GROUP BY c.deputy_id
             ) s ON s.deputy_id = d.id
             WHERE d.congress_id = %(congress)s
-              AND (d.status = %(serving)s OR EXISTS (
-                    SELECT 1 FROM {T["scores"]} x
-                    WHERE x.ranking_id = %(ranking)s AND x.deputy_id = d.id))
+              AND (d.status = %(serving)s OR s.deputy_id IS NOT NULL)
         ) t
         -- Every key a constant or the deputy: an index lookup per deputy whatever the planner
         -- guesses about rows written a moment ago and not yet in its statistics.
@@ -462,8 +480,8 @@ def ranking_compute(
         previous_quarter_id = previous.get(previous_quarter(year, quarter), -1)
         previous_year_id = previous.get((year, quarter - 1), -1) if quarter > 1 else -1
         with _bulk_plans():
-            _insert_category_scores(ranking)
-            _insert_entries(ranking, previous_quarter_id, previous_year_id)
+            with _insert_category_scores(ranking) as scores:
+                _insert_entries(ranking, previous_quarter_id, previous_year_id, scores)
             _insert_group_ranks_and_rollups(ranking)
         ranking.deputy_count = RankingEntry.objects.filter(
             ranking=ranking, period=Period.QUARTER

@@ -68,11 +68,13 @@ def _bottom_quarter(rule: WarningRule, ranking: Ranking) -> dict[int, str]:
         ranking=ranking, period=Period.QUARTER, rank_from_bottom__lte=size
     ).values_list("deputy_id", "rank_from_bottom", "points")
     label = quarter_label(ranking.year, ranking.quarter)
+    # Translated once: thousands of deputies share the sentence.
+    reason = _(
+        "%(label)s: %(points)s points, number %(rank)s from the bottom of %(count)s "
+        "deputies (the bottom %(share)s%%)."
+    )
     return {
-        deputy_id: _(
-            "%(label)s: %(points)s points, number %(rank)s from the bottom of %(count)s "
-            "deputies (the bottom %(share)s%%)."
-        )
+        deputy_id: reason
         % {
             "label": label,
             "points": _points(points),
@@ -156,12 +158,12 @@ def _few_recess_activities(rule: WarningRule, ranking: Ranking) -> dict[int, str
     rows = RankingEntry.objects.filter(
         ranking=year_ranking, period=Period.YEAR, recess_count__lt=rule.minimum
     ).values_list("deputy_id", "recess_count")
+    reason = _(
+        "%(count)s duties between congress meetings in %(year)s, fewer than the "
+        "%(minimum)s expected."
+    )
     return {
-        deputy_id: _(
-            "%(count)s duties between congress meetings in %(year)s, fewer than the "
-            "%(minimum)s expected."
-        )
-        % {"count": count, "year": year, "minimum": rule.minimum}
+        deputy_id: reason % {"count": count, "year": year, "minimum": rule.minimum}
         for deputy_id, count in rows
     }
 
@@ -200,11 +202,11 @@ def _no_suggestion_in_term(rule: WarningRule, ranking: Ranking) -> dict[int, str
     rows = RankingEntry.objects.filter(
         condition, ranking=ranking, period=Period.QUARTER
     ).values_list("deputy_id", "deputy__term")
-    return {
-        deputy_id: _("No suggestion led since the term began on %(date)s.")
-        % {"date": due[term].isoformat()}
-        for deputy_id, term in rows
+    reasons = {
+        term: _("No suggestion led since the term began on %(date)s.") % {"date": start.isoformat()}
+        for term, start in due.items()
     }
+    return {deputy_id: reasons[term] for deputy_id, term in rows}
 
 
 CONDITIONS = {

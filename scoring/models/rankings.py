@@ -211,12 +211,11 @@ class RankingGroupEntry(models.Model):
         verbose_name = _("rank in a group")
         verbose_name_plural = _("ranks in groups")
         constraints = [
+            # Deputy before group: the one index also finds a deputy's ranks in their groups
+            # (a second index would cost a quarter's snapshot a tenth of its time to write).
             models.UniqueConstraint(
-                fields=["ranking", "period", "group", "deputy"], name="ranking_group_entry_unique"
+                fields=["ranking", "period", "deputy", "group"], name="ranking_group_entry_unique"
             )
-        ]
-        indexes = [
-            models.Index(fields=["ranking", "period", "deputy"], name="ranking_group_dep_idx")
         ]
 
     def __str__(self) -> str:
