@@ -166,7 +166,7 @@ def audit_prune(*, days: int | None = None, batch_size: int = AUDIT_PRUNE_BATCH)
                 deleted += count
 
 
-@shared_task(name="congress.audit.prune_audit_log", acks_late=True)
+@shared_task(name="congress.audit.prune_audit_log")
 def prune_audit_log() -> int:
     """The nightly retention job (congress.schedules)."""
     return audit_prune()

@@ -10,19 +10,8 @@ from django_fsm.signals import post_transition
 from django_scopes import scopes_disabled
 
 from congress.audit import AuditAction, audit_record
+from congress.auth_backends import user_by_sign_in_name
 from congress.models import Congress, User
-
-
-def account_named(name: str | None) -> User | None:
-    """The account a sign-in form named: by username, else by mobile number (as signing in)."""
-    if not name:
-        return None
-    from congress.auth_backends import _looks_like_phone
-
-    user = User.objects.filter(username=name).first()
-    if user is None and _looks_like_phone(name):
-        user = User.objects.filter(phone=name).first()
-    return user
 
 
 @receiver(user_logged_in, dispatch_uid="audit_sign_in")
@@ -42,7 +31,7 @@ def record_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
     """A wrong password is kept in each congress of the account it named; a name that is no
     account's is kept with no congress (the platform administrator sees those)."""
     typed = str(credentials.get("username") or "")[:150]
-    user = account_named(typed)
+    user = user_by_sign_in_name(typed)
     audit_record(
         action=AuditAction.SIGN_IN_FAILED,
         request=request,
@@ -60,7 +49,7 @@ def record_lockout(sender, request, username, ip_address, **kwargs) -> None:
     audit_record(
         action=AuditAction.LOCKED_OUT,
         request=request,
-        user=account_named(typed),
+        user=user_by_sign_in_name(typed),
         username=typed,
         success=False,
         summary=_("Too many failed sign-ins: the account is locked."),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from congress.audit import AuditAction
@@ -229,19 +229,21 @@ def locked_accounts(*, congress: Congress) -> list[LockedAccount]:
 def audit_overview(*, hours: int = 24) -> dict:
     """For the auditor's home page: the last day's failures and lockouts, and the newest events."""
     since = timezone.now() - timedelta(hours=hours)
-    recent = AuditEvent.objects.filter(created_at__gte=since)
-    return {
-        "failed_sign_ins": recent.filter(action=AuditAction.SIGN_IN_FAILED).count(),
-        "lockouts": recent.filter(action=AuditAction.LOCKED_OUT).count(),
-        "permission_changes": recent.filter(
-            action__in=[
-                AuditAction.ROLE_CHANGED,
-                AuditAction.MEMBER_CHANGED,
-                AuditAction.MEMBER_CREATED,
-            ]
-        ).count(),
-        "latest_events": list(AuditEvent.objects.order_by("-created_at", "-id")[:8]),
-    }
+    counts = AuditEvent.objects.filter(created_at__gte=since).aggregate(
+        failed_sign_ins=Count("pk", filter=Q(action=AuditAction.SIGN_IN_FAILED)),
+        lockouts=Count("pk", filter=Q(action=AuditAction.LOCKED_OUT)),
+        permission_changes=Count(
+            "pk",
+            filter=Q(
+                action__in=[
+                    AuditAction.ROLE_CHANGED,
+                    AuditAction.MEMBER_CHANGED,
+                    AuditAction.MEMBER_CREATED,
+                ]
+            ),
+        ),
+    )
+    return {**counts, "latest_events": list(AuditEvent.objects.order_by("-created_at", "-id")[:8])}
 
 
 def password_policy() -> dict:
