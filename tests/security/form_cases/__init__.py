@@ -7,6 +7,7 @@ every page that reads a POST, so a new form that is in neither list fails the te
 
 from __future__ import annotations
 
+import dis
 import inspect
 import sys
 from collections.abc import Callable
@@ -84,7 +85,14 @@ def _reads_post(function, depth: int = 0) -> bool:
     if depth > 2:
         return False
     module = sys.modules.get(function.__module__)
-    called = [getattr(module, name, None) for name in function.__code__.co_names]
+    # The module's functions it names (not attributes: `selectors.group_members` is not the
+    # view `group_members` of the module).
+    names = {
+        instruction.argval
+        for instruction in dis.get_instructions(function)
+        if instruction.opname == "LOAD_GLOBAL"
+    }
+    called = [getattr(module, name, None) for name in names]
     called += [cell.cell_contents for cell in function.__closure__ or ()]
     return any(
         inspect.isfunction(target)

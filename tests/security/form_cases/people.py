@@ -276,9 +276,4 @@ BUTTONS: dict[str, str] = {
     "liaison:standard_defaults": "Add the nine-point standard: nothing typed",
     "print:deputy_rotate": "Replace the deputy's QR code: nothing typed",
     "print:station_rotate": "Replace the station's QR code: nothing typed",
-    # Read pages, which take no POST of their own (their buttons post to the pages above):
-    # post_views() lists them because their views call selectors.group_members and
-    # selectors.station_deputies, named like the picker views that do read a POST.
-    "liaison:group_detail": "The group's page: reads no POST; its forms post elsewhere",
-    "liaison:station_detail": "The station's page: reads no POST; its forms post elsewhere",
 }
