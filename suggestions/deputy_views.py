@@ -222,6 +222,7 @@ def _detail(request: HttpRequest, suggestion: Suggestion, *, status: int = 200, 
         "withdraw_form": forms.get("withdraw_form")
         or WithdrawForm(initial={"version": suggestion.version}),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "cosign_form": forms.get("cosign_form"),
         "confirmed_count": confirmed,
         "motion_minimum": request.congress.motion_min_cosigners,
         "is_motion": suggestion.kind == SuggestionKind.MOTION,
@@ -273,7 +274,10 @@ def my_withdraw(request: HttpRequest, congress_slug: str, suggestion_id: int) ->
                 expected_version=form.expected_version(),
             )
         except DomainError as error:
-            if error.code != "invalid":
+            # Shown as it is now (someone may have changed it meanwhile): while it can still be
+            # withdrawn, the form comes back with the reason typed and the refusal in it.
+            suggestion.refresh_from_db()
+            if suggestion.status not in WITHDRAWABLE:
                 return _refused(request, suggestion, error)
             form_error(form, error)
         else:
@@ -289,8 +293,7 @@ def my_cosign(request: HttpRequest, congress_slug: str, suggestion_id: int) -> H
         return refused
     form = CosignForm(request.POST)
     if not form.is_valid():
-        flash.error(request, first_error(form))
-        return _detail(request, suggestion, status=400)
+        return _detail(request, suggestion, cosign_form=form, status=400)
     try:
         submit_services.suggestion_cosign_respond(
             actor=request.user,
