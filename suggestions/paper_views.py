@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from congress.access import permission_required
 from congress.errors import DomainError
-from congress.pages import form_error
 from suggestions import deputy_selectors as selectors
 from suggestions import lifecycle, submit_services
 from suggestions.deputy_forms import PaperSuggestionForm
+from suggestions.models import Suggestion
 
 
 @permission_required("suggestions.process_suggestions")
@@ -28,21 +29,13 @@ def paper_new(request: HttpRequest, congress_slug: str) -> HttpResponse:
         initial={"kind": "suggestion", "session": session.pk if session else None},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            suggestion = submit_services.suggestion_paper_enter(
-                actor=request.user,
-                congress=request.congress,
-                lead_deputy=data["lead_deputy"],
-                cosigners=data["cosigners"],
-                submit=data["submit_now"],
-                **form.suggestion_fields(),
-            )
+            suggestion = _enter(request, form.cleaned_data, form.suggestion_fields())
         except DomainError as error:
-            form_error(form, error)
+            # The attachment is checked as the form's "attachment" (the service calls it "file").
+            field = "attachment" if error.field == "file" else error.field
+            form.add_error(field if field in form.fields else None, error.message)
         else:
-            if data.get("attachment"):
-                _attach(request, suggestion, data["attachment"])
             if suggestion.status == "submitted":
                 text = _("The suggestion was entered and sent to the committee.")
             else:
@@ -53,10 +46,23 @@ def paper_new(request: HttpRequest, congress_slug: str) -> HttpResponse:
     return render(request, "suggestions/deputy/paper_form.html", {"form": form}, status=status)
 
 
-def _attach(request: HttpRequest, suggestion, upload) -> None:
-    try:
+@transaction.atomic
+def _enter(request: HttpRequest, data: dict, fields: dict) -> Suggestion:
+    """Enter it as a draft, attach the file, then send it when asked: a sent suggestion takes no
+    more attachments, and a refused file (or a motion short of co-signers) leaves nothing
+    half-entered behind, so the form comes back with what was typed."""
+    suggestion = submit_services.suggestion_paper_enter(
+        actor=request.user,
+        congress=request.congress,
+        lead_deputy=data["lead_deputy"],
+        cosigners=data["cosigners"],
+        submit=False,
+        **fields,
+    )
+    if data.get("attachment"):
         submit_services.suggestion_attachment_add(
-            actor=request.user, suggestion=suggestion, upload=upload
+            actor=request.user, suggestion=suggestion, upload=data["attachment"]
         )
-    except DomainError as error:
-        flash.error(request, error.message)
+    if data["submit_now"]:
+        suggestion = submit_services.suggestion_submit(actor=request.user, suggestion=suggestion)
+    return suggestion

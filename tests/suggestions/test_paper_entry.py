@@ -14,6 +14,7 @@ from django_scopes import scopes_disabled
 from congress.models import Role
 from suggestions.models import (
     Suggestion,
+    SuggestionCategory,
     SuggestionEvent,
     SuggestionFeedback,
     SuggestionReply,
@@ -245,6 +246,52 @@ def test_another_suggestions_feedback_row_cannot_be_chosen(tenant_a, client_as, 
     with tenant_a.scope():
         foreign_row.refresh_from_db()
         assert foreign_row.rated_at is None
+
+
+# A suggestion from paper ---------------------------------------------------------------------
+
+
+def paper_suggestion(tenant, lead, **overrides) -> dict:
+    with tenant.scope():
+        category = SuggestionCategory.objects.first()
+    data = {
+        "lead_deputy": lead.pk,
+        "kind": "suggestion",
+        "title": "关于整治农贸市场周边交通秩序的建议",
+        "content": "市场周边早晚高峰拥堵严重，建议增设临时停车位。",
+        "category": category.pk,
+        "source": "own_research",
+        "submit_now": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_paper_suggestion_sent_at_once_keeps_its_attachment(tenant_a, client_as, staff):
+    lead = other_deputies(tenant_a, 1, with_accounts=False)[0]
+    new_url = reverse("suggestion_paper:new", kwargs={"congress_slug": tenant_a.congress.slug})
+    response = client_as(staff).post(
+        new_url, paper_suggestion(tenant_a, lead, attachment=pdf("建议原件扫描.pdf"))
+    )
+    assert response.status_code == 302
+    with tenant_a.scope():
+        suggestion = Suggestion.objects.get()
+        assert suggestion.status == SuggestionStatus.SUBMITTED
+        assert [item.name for item in suggestion.attachments.all()] == ["建议原件扫描.pdf"]
+
+
+def test_a_refused_attachment_enters_nothing_and_keeps_what_was_typed(tenant_a, client_as, staff):
+    lead = other_deputies(tenant_a, 1, with_accounts=False)[0]
+    new_url = reverse("suggestion_paper:new", kwargs={"congress_slug": tenant_a.congress.slug})
+    program = SimpleUploadedFile("扫描件.exe", b"MZ\x90\x00", "application/octet-stream")
+    response = client_as(staff).post(new_url, paper_suggestion(tenant_a, lead, attachment=program))
+    assert response.status_code == 400
+    assert response.context["form"].errors["attachment"]
+    body = response.content.decode()
+    assert "关于整治农贸市场周边交通秩序的建议" in body
+    assert "市场周边早晚高峰拥堵严重，建议增设临时停车位。" in body
+    with tenant_a.scope():
+        assert not Suggestion.objects.exists()
 
 
 # Who may -------------------------------------------------------------------------------------

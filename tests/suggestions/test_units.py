@@ -113,6 +113,45 @@ def test_a_duplicate_name_comes_back_with_the_form_filled_in(tenant_a, unit, sta
     assert "王芳" in body
 
 
+def test_a_telephone_with_letters_comes_back_with_the_form_filled_in(tenant_a, unit, staff):
+    response = staff.post(
+        url(tenant_a, f"{unit.pk}/edit/"),
+        {
+            "name": "襄城区教育局",
+            "kind": "department",
+            "contact_person": "刘明",
+            "contact_phone": "0710-三五一一",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["contact_phone"]
+    assert "0710-三五一一" in response.content.decode()
+    with scopes_disabled():
+        unit.refresh_from_db()
+    assert unit.contact_phone == "0710-3511003"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("0710-3511004", "0710-3511004"),
+        ("（0710）3511004", "(0710)3511004"),
+        ("0710-3511004转8001", "0710-3511004转8001"),
+        ("138 1234 5678", "138 1234 5678"),
+    ],
+)
+def test_telephones_as_offices_write_them_are_kept(tenant_a, typed, kept):
+    with tenant_a.scope():
+        created = services.unit_create(
+            actor=tenant_a.user(Role.COMMITTEE_STAFF),
+            congress=tenant_a.congress,
+            name="襄城区民政局",
+            kind="department",
+            contact_phone=typed,
+        )
+    assert created.contact_phone == kept
+
+
 def test_the_same_name_in_another_congress_is_fine(tenant_a, tenant_b, unit):
     with tenant_b.scope():
         other = services.unit_create(
