@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congress.fields import ScopedChoiceField
@@ -20,6 +22,18 @@ from liaison.models import (
     MessageTopic,
 )
 from suggestions.models import HandlingUnit
+
+
+def _too_long(text: str, count: int) -> str:
+    """A field's "at most N characters" in the service's own words, translated when shown."""
+    return lazy(lambda: gettext(text) % {"count": count}, str)()
+
+
+# The services' messages, so that a form and the service say the same thing.
+NOTE_TOO_LONG = _too_long("A note can be at most %(count)s characters.", MAX_NOTE)
+ANSWER_TOO_LONG = _too_long("The answer can be at most %(count)s characters.", MAX_ANSWER)
+REASON_TOO_LONG = _too_long("A reason can be at most %(count)s characters.", MAX_REASON)
+TEXT_TOO_LONG = _too_long("The message can be at most %(count)s characters.", MAX_TEXT)
 
 
 def _with_blank(choices, label) -> list[tuple[str, str]]:
@@ -135,7 +149,10 @@ class VisitForm(forms.Form):
         label=_("What the voter said"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Write down what the voter said.")},
+        error_messages={
+            "required": _("Write down what the voter said."),
+            "max_length": TEXT_TOO_LONG,
+        },
     )
     voter_name = forms.CharField(label=_("Voter's name"), max_length=50, required=False)
     voter_phone = forms.CharField(
@@ -158,6 +175,7 @@ class VisitForm(forms.Form):
         label=_("Answer given on the spot"),
         max_length=MAX_ANSWER,
         required=False,
+        error_messages={"max_length": ANSWER_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -195,6 +213,7 @@ class ForwardForm(forms.Form):
         max_length=MAX_NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
 
     def __init__(self, *args, membership: Membership, **kwargs):
@@ -215,7 +234,12 @@ class ForwardForm(forms.Form):
 class NoteForm(forms.Form):
     """Starting the handling or closing: an optional note for the timeline."""
 
-    note = forms.CharField(label=_("Note"), max_length=MAX_NOTE, required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=MAX_NOTE,
+        required=False,
+        error_messages={"max_length": NOTE_TOO_LONG},
+    )
 
 
 class AnswerForm(forms.Form):
@@ -223,7 +247,10 @@ class AnswerForm(forms.Form):
         label=_("Your answer to the voter"),
         max_length=MAX_ANSWER,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Write the answer for the voter.")},
+        error_messages={
+            "required": _("Write the answer for the voter."),
+            "max_length": ANSWER_TOO_LONG,
+        },
     )
 
 
@@ -238,7 +265,10 @@ class EraseForm(forms.Form):
             "When and how the voter asked. It is kept in the audit log: do not write the "
             "voter's name or number here."
         ),
-        error_messages={"required": _("Say why the data is erased (the voter's request).")},
+        error_messages={
+            "required": _("Say why the data is erased (the voter's request)."),
+            "max_length": REASON_TOO_LONG,
+        },
     )
     same_voter = forms.BooleanField(
         label=_("Also erase every other message from the same telephone number or device"),

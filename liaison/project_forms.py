@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.fields import ScopedChoiceField
+from congress.images import check_photo
 from liaison.models import DeputyGroup, GroupProject
 from liaison.project_selectors import claimable_groups
 from liaison.project_services import MAX_PHOTOS
@@ -72,6 +73,19 @@ class ProgressForm(forms.Form):
             "Up to three photos. Location data is removed from them. If the form comes back "
             "with an error, choose the photos again."
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A file that is no photo is told at once, with the other errors; the service still
+        # re-encodes the real ones.
+        for number in range(1, MAX_PHOTOS + 1):
+            name = f"photo_{number}"
+            if cleaned.get(name):
+                try:
+                    check_photo(cleaned[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
 
     def photos(self) -> list:
         return [

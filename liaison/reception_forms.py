@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.dates import WEEKDAYS
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congress.fields import ScopedChoiceField, ScopedMultipleChoiceField
@@ -17,6 +19,12 @@ from liaison.models import (
     RepeatRule,
 )
 from liaison.reception_services import MAX_VISITORS, RECORDED_ATTENDANCE
+
+MAX_REASON = 500
+# In the words the other reason fields use, translated when shown.
+REASON_TOO_LONG = lazy(
+    lambda: gettext("A reason can be at most %(count)s characters.") % {"count": MAX_REASON}, str
+)()
 
 WEEK_CHOICES = list(selectors.WEEK_WORDS.items())
 WEEKDAY_CHOICES = list(WEEKDAYS.items())
@@ -204,9 +212,10 @@ class ReceptionScheduleForm(_DeputiesMixin, forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for cancelling"),
-        max_length=500,
+        max_length=MAX_REASON,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": REASON_TOO_LONG},
     )
 
 

@@ -176,7 +176,16 @@ def reception_create(request: HttpRequest, congress_slug: str) -> HttpResponse:
 
 @permission_required("liaison.view_receptions")
 def reception_detail(request: HttpRequest, congress_slug: str, reception_id: int) -> HttpResponse:
-    day = reception_get(request, reception_id)
+    return _detail(request, reception_get(request, reception_id))
+
+
+def _detail(
+    request: HttpRequest,
+    day: ReceptionDay,
+    *,
+    cancel_form: CancelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_manage = membership_can(request.membership, "liaison.manage_reception", day)
     context = {
         "day": day,
@@ -184,7 +193,8 @@ def reception_detail(request: HttpRequest, congress_slug: str, reception_id: int
         "can_record": can_manage
         and day.status != ReceptionStatus.CANCELLED
         and day.date <= timezone.localdate(),
-        "cancel_form": CancelForm(),
+        # A cancel form that came back (too long, or refused) stays with what was typed.
+        "cancel_form": cancel_form if cancel_form is not None else CancelForm(),
         "show_visits": membership_can(request.membership, "liaison.view_messages"),
         # Voters' names only for the staff who take the visits down, as on the message pages.
         "show_voter_names": membership_can(request.membership, "liaison.register_visits"),
@@ -192,7 +202,7 @@ def reception_detail(request: HttpRequest, congress_slug: str, reception_id: int
     }
     if day.schedule_id:
         context["schedule_rule"] = selectors.describe_schedule(day.schedule)
-    return render(request, "liaison/receptions/detail.html", context)
+    return render(request, "liaison/receptions/detail.html", context, status=status)
 
 
 @permission_required("liaison.plan_receptions")
@@ -250,12 +260,13 @@ def reception_cancel(request: HttpRequest, congress_slug: str, reception_id: int
                 actor=request.user, day=day, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            messages.error(request, error.message)
+            day.refresh_from_db()
+            form_error(form, error)
         else:
             messages.success(request, _("The reception day was cancelled."))
-    else:
-        messages.error(request, _("The reason is too long."))
-    return redirect("receptions:detail", congress_slug=congress_slug, reception_id=day.pk)
+            return redirect("receptions:detail", congress_slug=congress_slug, reception_id=day.pk)
+    # The reason typed comes back on the day's page with the error, whatever went wrong.
+    return _detail(request, day, cancel_form=form, status=400)
 
 
 @permission_required("liaison.plan_receptions")
