@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
 from tests.security.form_cases import (
@@ -61,6 +61,10 @@ def test_bad_input_shows_an_error_and_keeps_what_was_typed(case, world, client_a
         case.setup(world)
     client = client_as(world.tenant.user(case.role) if case.role else None)
     kwargs = {"congress_slug": world.slug, **case.ids(world)}
+    try:
+        reverse(case.url_name, kwargs=kwargs)
+    except NoReverseMatch:  # the account pages (/accounts/...) belong to no congress
+        del kwargs["congress_slug"]
     query = case.query.format(station=world.ids["station_id"][0])
     url = reverse(case.url_name, kwargs=kwargs) + query
     page_url = reverse(case.page, kwargs=kwargs) + query if case.page else url
