@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.widgets import LongSelect
+from congress.widgets import FlatChoices, LongSelect
 from deputies.models import DeputyLevel
 
 from .models import Period
@@ -29,14 +29,12 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [
-            ("", _("All groups")),
-            *[(str(pk), name) for pk, name in choices["groups"]],
-        ]
-        self.fields["station"].choices = [
-            ("", _("All stations")),
-            *[(str(pk), name) for pk, name in choices["stations"]],
-        ]
+        self.fields["group"].choices = FlatChoices(
+            [("", _("All groups")), *[(str(pk), name) for pk, name in choices["groups"]]]
+        )
+        self.fields["station"].choices = FlatChoices(
+            [("", _("All stations")), *[(str(pk), name) for pk, name in choices["stations"]]]
+        )
 
     def filters(self) -> EntryFilters:
         """The valid choices; a value that is not offered is ignored (and shown as an error)."""
