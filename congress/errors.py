@@ -4,11 +4,20 @@
 class DomainError(Exception):
     """A business rule refused the action; `message` is shown to the user as it is."""
 
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "invalid",
+        field: str | None = None,
+        version: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code
         self.field = field
+        # A conflict's current version: the page that shows the change offers it to send again.
+        self.version = version
 
 
 def full_clean_or_refuse(instance, **options) -> None:

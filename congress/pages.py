@@ -16,8 +16,17 @@ def post_only(request: HttpRequest) -> HttpResponse | None:
 
 
 def form_error(form, error: DomainError) -> None:
-    """Show a refused action on the form: on its field when the form has one, else on top."""
+    """Show a refused action on the form: on its field when the form has one, else on top.
+
+    A conflict (someone else changed the record first) comes back on a page that shows their
+    change; the form then carries the version that page shows, so that the person, having
+    checked it, can send what they typed again instead of reloading and losing it.
+    """
     form.add_error(error.field if error.field in form.fields else None, error.message)
+    if error.version is not None and "version" in form.fields and form.is_bound:
+        data = form.data.copy()
+        data[form.add_prefix("version")] = str(error.version)
+        form.data = data
 
 
 def first_error(form) -> str:

@@ -57,9 +57,10 @@ def check_version(suggestion: Suggestion, expected_version: int | None) -> None:
         raise DomainError(
             _(
                 "Someone else changed this suggestion while you were working on it. "
-                "Reload the page to see the change, then try again."
+                "Check their change, then send yours again."
             ),
             code="conflict",
+            version=suggestion.version,
         )
 
 

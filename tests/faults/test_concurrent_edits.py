@@ -19,7 +19,7 @@ from suggestions.office_services import suggestion_mark_key
 from tests.factories import MembershipFactory, SuggestionFactory
 from tests.faults.conftest import needs_postgresql
 
-CONFLICT = "在您操作期间，其他人已修改了这件建议。请刷新页面查看最新情况后再试。"
+CONFLICT = "在您操作期间，其他人已修改了这件建议。请查看对方的修改后再重新提交。"
 
 
 @pytest.fixture
@@ -92,9 +92,11 @@ def test_two_staff_posting_the_same_form_one_wins_the_other_is_told_and_keeps_th
     now = stored(suggestion)
     assert (now.key_leading_official, now.key_supervisor, now.version) == ("张副区长", "王主任", 1)
     assert key_events(suggestion) == [two_staff[0].username]
-    # Having seen the change, the second decides again, on the version they now see.
-    seen_again = key_form_version(second.get(page(tenant_a, suggestion)).content.decode())
+    # The page that refused them shows the change, and its form the version it shows: having
+    # checked it, the second sends what they typed again from there, without reloading.
+    seen_again = key_form_version(body)
     assert seen_again == "1"
+    assert key_form_version(second.get(page(tenant_a, suggestion)).content.decode()) == "1"
     response = second.post(
         page(tenant_a, suggestion, "key/"),
         {"version": seen_again, "leading_official": "李副区长", "supervisor": "赵主任"},
