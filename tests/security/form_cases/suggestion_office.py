@@ -100,6 +100,17 @@ FORMS = [
         context=("accept_form",),
     ),
     FormCase(
+        # A page whose hidden version was tampered with: its error is shown with the note kept.
+        "suggestions:accept",
+        STAFF,
+        {"version": "第三版", "note": "已电话核实，同意立案"},
+        kept=("已电话核实，同意立案",),
+        ids=_suggestion(SUBMITTED),
+        page=DETAIL,
+        context=("accept_form",),
+        label="version",
+    ),
+    FormCase(
         "suggestions:return",
         STAFF,
         {"reason": LONG_REASON},
