@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from congress.errors import DomainError, full_clean_or_refuse
 from congress.models import Congress, Membership, Role, User
+from congress.phones import contact_phone
 from deputies.models import Deputy, DeputyStatus, new_public_token
 from liaison.models import (
     NINE_POINT_STANDARD,
@@ -166,6 +167,7 @@ def station_create(*, actor: User, congress: Congress, **fields) -> LiaisonStati
     _check_fields(fields, STATION_FIELDS)
     station = LiaisonStation(congress=congress, **fields)
     station.name = station.name.strip()
+    station.contact_phone = contact_phone(station.contact_phone, field="contact_phone")
     _full_clean(station, exclude=["congress"])
     _check_station_name_free(station)
     station._history_user = actor
@@ -179,6 +181,7 @@ def station_update(*, actor: User, station: LiaisonStation, **fields) -> Liaison
     for name, value in fields.items():
         setattr(station, name, value)
     station.name = station.name.strip()
+    station.contact_phone = contact_phone(station.contact_phone, field="contact_phone")
     _full_clean(station, exclude=["congress"])
     _check_station_name_free(station)
     station._history_user = actor

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -11,13 +9,10 @@ from django.utils.translation import gettext as _
 
 from congress.errors import DomainError, full_clean_or_refuse
 from congress.models import Congress, Membership, Role, User
+from congress.phones import contact_phone
 from suggestions.models import HandlingUnit, UnitLiaison
 
 UNIT_FIELDS = ("name", "kind", "contact_person", "contact_phone", "is_active")
-# A landline or mobile number as an office writes it: digits with hyphens, spaces or brackets
-# around the area code, and an extension after 转 (0710-3511003转8001).
-PHONE = re.compile(r"^\+?[0-9 ()\-]+(?:转[0-9]{1,6})?$")
-PHONE_DIGITS = (7, 20)
 
 
 def _check_fields(fields: dict, allowed: Iterable[str]) -> None:
@@ -41,19 +36,7 @@ def _check_name_free(unit: HandlingUnit) -> None:
 def _tidy(unit: HandlingUnit) -> None:
     unit.name = unit.name.strip()
     unit.contact_person = unit.contact_person.strip()
-    # Full-width digits and brackets, as a Chinese input method types them, in their plain form.
-    unit.contact_phone = unicodedata.normalize("NFKC", unit.contact_phone).strip()
-
-
-def _check_phone(unit: HandlingUnit) -> None:
-    phone = unit.contact_phone
-    digits = sum(character in "0123456789" for character in phone)
-    low, high = PHONE_DIGITS
-    if phone and not (PHONE.match(phone) and low <= digits <= high):
-        raise DomainError(
-            _("Enter a telephone number: digits, with a hyphen if needed."),
-            field="contact_phone",
-        )
+    unit.contact_phone = contact_phone(unit.contact_phone, field="contact_phone")
 
 
 @transaction.atomic
@@ -61,7 +44,6 @@ def unit_create(*, actor: User, congress: Congress, **fields) -> HandlingUnit:
     _check_fields(fields, UNIT_FIELDS)
     unit = HandlingUnit(congress=congress, **fields)
     _tidy(unit)
-    _check_phone(unit)
     _full_clean(unit)
     _check_name_free(unit)
     unit._history_user = actor
@@ -75,7 +57,6 @@ def unit_update(*, actor: User, unit: HandlingUnit, **fields) -> HandlingUnit:
     for name, value in fields.items():
         setattr(unit, name, value)
     _tidy(unit)
-    _check_phone(unit)
     _full_clean(unit)
     _check_name_free(unit)
     unit._history_user = actor

@@ -279,6 +279,38 @@ def test_a_duplicate_station_name_is_refused_in_chinese(tenant_a, staff, station
     assert 'value="新地址"' in body
 
 
+def test_a_telephone_with_letters_is_refused_and_the_form_keeps_it(tenant_a, staff):
+    data = {"name": "东津镇代表联络站", "kind": "liaison_station", "contact_phone": "0710-abc"}
+    response = staff.post(url(tenant_a, "new/"), {**data, "address": "东津大道1号"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "请填写正确的电话号码（数字，可带连字符）。" in body
+    assert 'value="0710-abc"' in body and 'value="东津大道1号"' in body
+    with tenant_a.scope():
+        assert not LiaisonStation.objects.filter(name="东津镇代表联络站").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("０７１０－３５１２３４５", "0710-3512345"),
+        (" (0710) 3512345转8001 ", "(0710) 3512345转8001"),
+        ("13871234567", "13871234567"),
+        ("", ""),
+    ],
+)
+def test_telephones_as_stations_write_them_are_kept(tenant_a, typed, kept):
+    with tenant_a.scope():
+        station = services.station_create(
+            actor=tenant_a.user(Role.COMMITTEE_STAFF),
+            congress=tenant_a.congress,
+            name="东津镇代表联络站",
+            kind="liaison_station",
+            contact_phone=typed,
+        )
+    assert station.contact_phone == kept
+
+
 @pytest.mark.parametrize("role", [Role.LEADER, Role.STATION_STAFF])
 def test_readers_cannot_change_stations(tenant_a, client_as, stations, role):
     home, _village = stations
