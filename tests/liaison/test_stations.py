@@ -290,25 +290,16 @@ def test_a_telephone_with_letters_is_refused_and_the_form_keeps_it(tenant_a, sta
         assert not LiaisonStation.objects.filter(name="东津镇代表联络站").exists()
 
 
-@pytest.mark.parametrize(
-    ("typed", "kept"),
-    [
-        ("０７１０－３５１２３４５", "0710-3512345"),
-        (" (0710) 3512345转8001 ", "(0710) 3512345转8001"),
-        ("13871234567", "13871234567"),
-        ("", ""),
-    ],
-)
-def test_telephones_as_stations_write_them_are_kept(tenant_a, typed, kept):
+def test_a_telephone_is_kept_in_plain_form(tenant_a):
     with tenant_a.scope():
         station = services.station_create(
             actor=tenant_a.user(Role.COMMITTEE_STAFF),
             congress=tenant_a.congress,
             name="东津镇代表联络站",
             kind="liaison_station",
-            contact_phone=typed,
+            contact_phone="０７１０－３５１２３４５",
         )
-    assert station.contact_phone == kept
+    assert station.contact_phone == "0710-3512345"  # congress.phones, tested there
 
 
 @pytest.mark.parametrize("role", [Role.LEADER, Role.STATION_STAFF])
