@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     MEMBER_CHANGED = "member_changed", _("changed an account")
     ROLE_CHANGED = "role_changed", _("changed a role")
     SETTINGS_CHANGED = "settings_changed", _("changed the settings")
+    PASSWORD_POLICY_CHANGED = "password_policy_changed", _("changed the password rules")
     EXPORT = "export", _("exported data")
     PERSONAL_DATA_DELETED = "personal_data_deleted", _("deleted personal data")
     STATE_CHANGED = "state_changed", _("changed a state")

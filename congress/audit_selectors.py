@@ -246,13 +246,25 @@ def audit_overview(*, hours: int = 24) -> dict:
     return {**counts, "latest_events": list(AuditEvent.objects.order_by("-created_at", "-id")[:8])}
 
 
-def password_policy() -> dict:
-    """The platform's password and sign-in rules in words (they are set for the whole server)."""
-    from django.contrib.auth.password_validation import password_validators_help_texts
+def password_policy(*, congress) -> dict:
+    """The password rules of the congress and the platform's sign-in rules, in words."""
+    from django.contrib.auth.password_validation import get_default_password_validators
 
+    from congress.password_validation import CharacterClassesValidator, MinimumLengthValidator
+
+    rules = []
+    for validator in get_default_password_validators():
+        if isinstance(validator, MinimumLengthValidator):
+            rules.append(validator.message(max(validator.min_length, congress.password_min_length)))
+        elif isinstance(validator, CharacterClassesValidator):
+            rules.append(
+                validator.message(max(validator.min_classes, congress.password_min_classes))
+            )
+        else:
+            rules.append(validator.get_help_text())
     cooloff = settings.AXES_COOLOFF_TIME
     return {
-        "rules": password_validators_help_texts(),
+        "rules": rules,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "lockout_minutes": int(cooloff.total_seconds() // 60)
         if isinstance(cooloff, timedelta)

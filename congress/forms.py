@@ -185,3 +185,9 @@ class AuditSearchForm(forms.Form):
             success=None if not data["result"] else data["result"] == "yes",
             text=data["q"].strip(),
         )
+
+
+class PasswordPolicyForm(forms.ModelForm):
+    class Meta:
+        model = Congress
+        fields = ["password_min_length", "password_min_classes"]

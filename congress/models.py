@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from congress.history import scoped_history
+from congress.password_validation import PASSWORD_FLOOR_CLASSES, PASSWORD_FLOOR_LENGTH
 
 phone_validator = RegexValidator(r"^1\d{10}$", _("Enter an 11-digit mobile number."))
 region_code_validator = RegexValidator(r"^\d{6}(\d{3})?$", _("Enter a 6 or 9 digit region code."))
@@ -154,6 +155,21 @@ class Congress(models.Model):
         _("reply classes"),
         default=default_reply_classes,
         help_text=_("The classes a handling unit gives its reply, in order (A/B/C or 甲/乙/丙)."),
+    )
+
+    # The password policy, set by the security administrator: stricter than the platform's
+    # floor (congress.password_validation), never looser. A person in several congresses
+    # follows the strictest of them.
+    password_min_length = models.PositiveSmallIntegerField(
+        _("shortest password (characters)"),
+        default=PASSWORD_FLOOR_LENGTH,
+        validators=[MinValueValidator(PASSWORD_FLOOR_LENGTH), MaxValueValidator(64)],
+    )
+    password_min_classes = models.PositiveSmallIntegerField(
+        _("kinds of characters a password uses"),
+        default=PASSWORD_FLOOR_CLASSES,
+        validators=[MinValueValidator(PASSWORD_FLOOR_CLASSES), MaxValueValidator(4)],
+        help_text=_("Of lower-case letters, capital letters, digits and symbols."),
     )
 
     history = scoped_history(scope_field="id")

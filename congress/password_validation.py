@@ -11,25 +11,48 @@ from django.utils.translation import ngettext
 
 # A username this short (a surname, "admin") turns up inside ordinary passwords by chance.
 SHORTEST_USERNAME_CHECKED = 4
+# The platform's floor (等级保护 level 3): a congress's security administrator may ask for
+# more (Congress.password_min_length and password_min_classes), never for less.
+PASSWORD_FLOOR_LENGTH = 10
+PASSWORD_FLOOR_CLASSES = 3
+
+
+def congress_policy(user) -> tuple[int, int]:
+    """The strictest (length, character kinds) of the congresses the person is an active
+    member of; (0, 0) for someone in none (a new account, the platform admin)."""
+    from django.db.models import Max
+    from django_scopes import scopes_disabled
+
+    from congress.models import Congress
+
+    if user is None or user.pk is None:
+        return 0, 0
+    # Across congresses: the person's own memberships, whichever congress asks.
+    with scopes_disabled():
+        strictest = Congress.objects.filter(
+            memberships__user=user, memberships__is_active=True
+        ).aggregate(length=Max("password_min_length"), classes=Max("password_min_classes"))
+    return strictest["length"] or 0, strictest["classes"] or 0
 
 
 class MinimumLengthValidator:
-    def __init__(self, min_length: int = 10):
+    def __init__(self, min_length: int = PASSWORD_FLOOR_LENGTH):
         self.min_length = min_length
 
     def validate(self, password: str, user=None) -> None:
-        if len(password) < self.min_length:
-            raise ValidationError(self._message(), code="password_too_short")
+        required = max(self.min_length, congress_policy(user)[0])
+        if len(password) < required:
+            raise ValidationError(self.message(required), code="password_too_short")
 
     def get_help_text(self) -> str:
-        return self._message()
+        return self.message(self.min_length)
 
-    def _message(self) -> str:
+    def message(self, count: int) -> str:
         return ngettext(
             "The password must have at least %(count)d character.",
             "The password must have at least %(count)d characters.",
-            self.min_length,
-        ) % {"count": self.min_length}
+            count,
+        ) % {"count": count}
 
 
 def character_classes(password: str) -> int:
@@ -51,21 +74,22 @@ def character_classes(password: str) -> int:
 
 
 class CharacterClassesValidator:
-    def __init__(self, min_classes: int = 3):
+    def __init__(self, min_classes: int = PASSWORD_FLOOR_CLASSES):
         self.min_classes = min_classes
 
     def validate(self, password: str, user=None) -> None:
-        if character_classes(password) < self.min_classes:
-            raise ValidationError(self._message(), code="password_too_simple")
+        required = max(self.min_classes, congress_policy(user)[1])
+        if character_classes(password) < required:
+            raise ValidationError(self.message(required), code="password_too_simple")
 
     def get_help_text(self) -> str:
-        return self._message()
+        return self.message(self.min_classes)
 
-    def _message(self) -> str:
+    def message(self, count: int) -> str:
         return _(
             "The password must use at least %(count)d of these: lower-case letters, capital "
             "letters, digits, symbols."
-        ) % {"count": self.min_classes}
+        ) % {"count": count}
 
 
 class PersonalDataValidator:

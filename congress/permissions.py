@@ -177,6 +177,7 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "congress.change_settings": is_committee_admin,
     "congress.manage_roles": is_security_admin,
     "congress.unlock_accounts": is_security_admin,
+    "congress.manage_password_policy": is_security_admin,
     # The change history of the congress's records is working information for its staff; the
     # audit log of sign-ins, permission changes and exports is the auditor's alone.
     "congress.view_change_history": is_committee_staff,

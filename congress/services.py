@@ -31,9 +31,8 @@ def congress_create(*, actor: User, name: str, slug: str, level: str, **fields) 
     return congress
 
 
-@transaction.atomic
-def congress_update_settings(*, actor: User, congress: Congress, **fields) -> Congress:
-    allowed = {
+SETTINGS = frozenset(
+    {
         "reply_deadline_months",
         "reply_deadline_max_months",
         "rehandling_deadline_months",
@@ -44,6 +43,26 @@ def congress_update_settings(*, actor: User, congress: Congress, **fields) -> Co
         "suggestion_reminder_days",
         "reply_classes",
     }
+)
+# The security administrator's: who may change what is kept apart (三员分立).
+PASSWORD_POLICY = frozenset({"password_min_length", "password_min_classes"})
+
+
+def congress_update_settings(*, actor: User, congress: Congress, **fields) -> Congress:
+    """The committee administrator's working settings (deadlines, reminders, reply classes)."""
+    return _update_fields(actor, congress, fields, SETTINGS, AuditAction.SETTINGS_CHANGED)
+
+
+def password_policy_update(*, actor: User, congress: Congress, **fields) -> Congress:
+    """The security administrator's password rules for the congress's members: from the
+    platform's floor up, applied to every password set from now on."""
+    return _update_fields(
+        actor, congress, fields, PASSWORD_POLICY, AuditAction.PASSWORD_POLICY_CHANGED
+    )
+
+
+@transaction.atomic
+def _update_fields(actor, congress, fields: dict, allowed, action: str) -> Congress:
     unknown = set(fields) - allowed
     if unknown:
         raise DomainError(_("These settings cannot be changed here: %s") % ", ".join(unknown))
@@ -57,7 +76,7 @@ def congress_update_settings(*, actor: User, congress: Congress, **fields) -> Co
         name: [before[name], value] for name, value in fields.items() if before[name] != value
     }
     audit_record(
-        action=AuditAction.SETTINGS_CHANGED,
+        action=action,
         user=actor,
         congress=congress,
         target=congress,

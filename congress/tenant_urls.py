@@ -14,6 +14,7 @@ urlpatterns = [
     path("settings/", views.congress_settings, name="settings"),
     path("members/<int:membership_id>/unlock/", views.account_unlock, name="account_unlock"),
     path("security/", views.account_security, name="security"),
+    path("security/password-rules/", views.password_policy, name="password_policy"),
     # The change history of records, for committee staff; the audit log is the auditor's.
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/events/", audit_views.audit_events, name="audit_events"),

@@ -15,9 +15,16 @@ from django.views.decorators.http import require_http_methods
 from congress import audit_selectors, selectors, services
 from congress.access import membership_get, permission_required
 from congress.errors import DomainError
-from congress.forms import CongressSettingsForm, LoginForm, MemberChangeForm, MemberCreateForm
-from congress.models import Role
+from congress.forms import (
+    CongressSettingsForm,
+    LoginForm,
+    MemberChangeForm,
+    MemberCreateForm,
+    PasswordPolicyForm,
+)
+from congress.models import Congress, Role
 from congress.pages import form_error, post_only
+from congress.password_validation import PASSWORD_FLOOR_CLASSES, PASSWORD_FLOOR_LENGTH
 from congress.permissions import STAFF_ROLES, membership_can
 from deputies import selectors as deputy_selectors
 from liaison.reception_selectors import next_reception_for_deputy_user
@@ -137,9 +144,15 @@ def member_change(request: HttpRequest, congress_slug: str, membership_id: int) 
 
 
 @require_http_methods(["GET", "POST"])
+def _congress_copy(request: HttpRequest) -> Congress:
+    return Congress.objects.get(pk=request.congress.pk)
+
+
 @permission_required("congress.change_settings")
 def congress_settings(request: HttpRequest, congress_slug: str) -> HttpResponse:
-    form = CongressSettingsForm(request.POST or None, instance=request.congress)
+    # A copy for the form: validating writes the typed values into its instance, and the
+    # service must see the values before them to record what changed.
+    form = CongressSettingsForm(request.POST or None, instance=_congress_copy(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.congress_update_settings(
@@ -173,9 +186,31 @@ def account_security(request: HttpRequest, congress_slug: str) -> HttpResponse:
     """The security administrator's page: locked accounts to unlock, and the password policy."""
     context = {
         "locked": audit_selectors.locked_accounts(congress=request.congress),
-        "policy": audit_selectors.password_policy(),
+        "policy": audit_selectors.password_policy(congress=request.congress),
+        "can_change_policy": membership_can(request.membership, "congress.manage_password_policy"),
     }
     return render(request, "congress/security.html", context)
+
+
+@permission_required("congress.manage_password_policy")
+def password_policy(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    form = PasswordPolicyForm(request.POST or None, instance=_congress_copy(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_policy_update(
+                actor=request.user, congress=request.congress, **form.cleaned_data
+            )
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("The password rules were saved."))
+            return redirect("congress:security", congress_slug=congress_slug)
+    context = {
+        "form": form,
+        "floor_length": PASSWORD_FLOOR_LENGTH,
+        "floor_classes": PASSWORD_FLOOR_CLASSES,
+    }
+    return render(request, "congress/password_policy.html", context)
 
 
 @permission_required("congress.unlock_accounts")

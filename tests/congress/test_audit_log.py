@@ -105,6 +105,17 @@ def test_a_settings_change_is_recorded_with_old_and_new_values(tenant_a):
     assert event.target_type == "congress.congress"
 
 
+def test_a_settings_change_through_the_page_records_the_values_before_it(tenant_a, client_as):
+    client = client_as(tenant_a.user(Role.COMMITTEE_ADMIN))
+    url = f"/c/{tenant_a.congress.slug}/settings/"
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data.update(voter_message_reply_working_days="5")
+    assert client.post(url, data).status_code == 302
+    [event] = events(action=AuditAction.SETTINGS_CHANGED)
+    assert event.detail == {"changes": {"voter_message_reply_working_days": [7, 5]}}
+
+
 def test_every_state_change_is_recorded_with_its_actor(tenant_a):
     staff = tenant_a.user(Role.COMMITTEE_STAFF)
     with tenant_a.scope():

@@ -12,7 +12,11 @@ from congress.permissions import PERMISSIONS, membership_can
 # The rights that make up each duty. A role may hold rights of one duty at most.
 DUTIES = {
     "system administrator": {"congress.manage_members", "congress.change_settings"},
-    "security administrator": {"congress.manage_roles", "congress.unlock_accounts"},
+    "security administrator": {
+        "congress.manage_roles",
+        "congress.unlock_accounts",
+        "congress.manage_password_policy",
+    },
     "auditor": {"congress.view_audit_log", "congress.export_audit_log"},
 }
 # What every member may do whatever their role: their home page and their own notices and jobs.

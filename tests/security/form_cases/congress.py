@@ -86,6 +86,13 @@ FORMS = [
         ids=_own_membership,
     ),
     FormCase(
+        # Below the platform's floor, and the kinds of characters written as a word.
+        "congress:password_policy",
+        Role.SECURITY_ADMIN,
+        {"password_min_length": "8", "password_min_classes": "四种"},
+        kept=("8", "四种"),
+    ),
+    FormCase(
         "congress:settings",
         Role.COMMITTEE_ADMIN,
         {
