@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.contrib import messages as flash
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,6 @@ from congress.errors import DomainError
 from suggestions import deputy_selectors as selectors
 from suggestions import lifecycle, submit_services
 from suggestions.deputy_forms import PaperSuggestionForm
-from suggestions.models import Suggestion
 
 
 @permission_required("suggestions.process_suggestions")
@@ -30,7 +28,16 @@ def paper_new(request: HttpRequest, congress_slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            suggestion = _enter(request, form.cleaned_data, form.suggestion_fields())
+            data = form.cleaned_data
+            suggestion = submit_services.suggestion_paper_enter(
+                actor=request.user,
+                congress=request.congress,
+                lead_deputy=data["lead_deputy"],
+                cosigners=data["cosigners"],
+                submit=data["submit_now"],
+                attachment=data.get("attachment"),
+                **form.suggestion_fields(),
+            )
         except DomainError as error:
             # The attachment is checked as the form's "attachment" (the service calls it "file").
             field = "attachment" if error.field == "file" else error.field
@@ -44,25 +51,3 @@ def paper_new(request: HttpRequest, congress_slug: str) -> HttpResponse:
             return redirect(lifecycle.suggestion_link(suggestion, "staff"))
     status = 400 if form.errors else 200
     return render(request, "suggestions/deputy/paper_form.html", {"form": form}, status=status)
-
-
-@transaction.atomic
-def _enter(request: HttpRequest, data: dict, fields: dict) -> Suggestion:
-    """Enter it as a draft, attach the file, then send it when asked: a sent suggestion takes no
-    more attachments, and a refused file (or a motion short of co-signers) leaves nothing
-    half-entered behind, so the form comes back with what was typed."""
-    suggestion = submit_services.suggestion_paper_enter(
-        actor=request.user,
-        congress=request.congress,
-        lead_deputy=data["lead_deputy"],
-        cosigners=data["cosigners"],
-        submit=False,
-        **fields,
-    )
-    if data.get("attachment"):
-        submit_services.suggestion_attachment_add(
-            actor=request.user, suggestion=suggestion, upload=data["attachment"]
-        )
-    if data["submit_now"]:
-        suggestion = submit_services.suggestion_submit(actor=request.user, suggestion=suggestion)
-    return suggestion

@@ -277,10 +277,13 @@ def suggestion_paper_enter(
     lead_deputy: Deputy,
     cosigners: Iterable[Deputy] = (),
     submit: bool = False,
+    attachment=None,
     **fields,
 ) -> Suggestion:
     """Staff type in a suggestion handed in on paper: the co-signers signed the paper, so they
-    count as confirmed; sent to the committee at once when `submit`."""
+    count as confirmed; the scanned paper (`attachment`) is attached before it is sent to the
+    committee (at once when `submit`: a sent suggestion takes no more files). A refused file or
+    a motion short of co-signers leaves nothing entered."""
     membership = _require(actor, congress, "suggestions.process_suggestions")
     if lead_deputy.congress_id != congress.pk or lead_deputy.status != DeputyStatus.SERVING:
         raise DomainError(
@@ -295,6 +298,8 @@ def suggestion_paper_enter(
     lifecycle.save(suggestion, actor)
     lifecycle.record(suggestion, action="create", actor=actor, note=_("Entered from paper."))
     _set_cosigners(suggestion, chosen, actor=actor, confirmed=True)
+    if attachment is not None:
+        suggestion_attachment_add(actor=actor, suggestion=suggestion, upload=attachment)
     if submit:
         suggestion = suggestion_submit(actor=actor, suggestion=suggestion)
     return suggestion
