@@ -21,17 +21,15 @@ def congress_policy(user) -> tuple[int, int]:
     """The strictest (length, character kinds) of the congresses the person is an active
     member of; (0, 0) for someone in none (a new account, the platform admin)."""
     from django.db.models import Max
-    from django_scopes import scopes_disabled
 
     from congress.models import Congress
 
     if user is None or user.pk is None:
         return 0, 0
-    # Across congresses: the person's own memberships, whichever congress asks.
-    with scopes_disabled():
-        strictest = Congress.objects.filter(
-            memberships__user=user, memberships__is_active=True
-        ).aggregate(length=Max("password_min_length"), classes=Max("password_min_classes"))
+    # Congresses are not scoped: every congress the person belongs to, whichever one asks.
+    strictest = Congress.objects.filter(
+        memberships__user=user, memberships__is_active=True
+    ).aggregate(length=Max("password_min_length"), classes=Max("password_min_classes"))
     return strictest["length"] or 0, strictest["classes"] or 0
 
 
