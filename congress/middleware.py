@@ -21,7 +21,7 @@ from django_scopes import scope, scopes_disabled
 from congress.account_services import user_session_touch
 from congress.api_auth import authenticate_api_token
 from congress.otp import otp_required
-from congress.selectors import congress_get_active, membership_for
+from congress.selectors import congress_get_active, membership_by_slug
 
 # /c/<slug>/ signed-in pages, /api/v1/c/<slug>/ the API, /p/<slug>/ public (QR) pages.
 TENANT_PATH = re.compile(r"^/(?P<api>api/v1/)?(?P<area>[cp])/(?P<slug>[-a-zA-Z0-9_]+)/")
@@ -69,10 +69,10 @@ class CongressMiddleware:
                 )
             return redirect_to_login(request.get_full_path())
 
-        congress = congress_get_active(slug=match["slug"])
-        membership = membership_for(user=user, congress=congress) if congress else None
+        membership = membership_by_slug(user=user, slug=match["slug"])
         if membership is None:
             raise Http404
+        congress = membership.congress
         request.congress = congress
         request.membership = membership
         with scope(congress=congress):

@@ -31,6 +31,26 @@ def membership_for(*, user: User, congress: Congress) -> Membership | None:
     )
 
 
+def membership_by_slug(*, user: User, slug: str) -> Membership | None:
+    """The user's active membership in the active congress at `slug`, with the congress, in one
+    query: what every signed-in tenant request looks up first.
+
+    The user is the one already signed in (not read again). Filtered to the user's own row, the
+    read is platform-level until the congress is known, as in `membership_list_for_user`.
+    """
+    if not user.is_active:
+        return None
+    with scopes_disabled():
+        membership = (
+            Membership.objects.select_related("congress")
+            .filter(user=user, is_active=True, congress__slug=slug, congress__is_active=True)
+            .first()
+        )
+    if membership is not None:
+        membership.user = user
+    return membership
+
+
 def membership_list_for_user(*, user: User) -> list[Membership]:
     """A user's own active memberships across congresses, to choose one after signing in.
 

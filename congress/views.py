@@ -75,8 +75,10 @@ def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
         deputy = deputy_selectors.deputy_for_user(user=request.user)
         if deputy is not None:
             context["deputy"] = deputy
-            context.update(deputy_selectors.deputy_profile(deputy=deputy))
-            context["next_reception"] = next_reception_for_deputy_user(request.user)
+            context.update(deputy_selectors.deputy_home_links(deputy=deputy))
+            context["next_reception"] = next_reception_for_deputy_user(
+                request.user, deputy_ids=[deputy.pk]
+            )
     elif request.membership.role == Role.SECURITY_ADMIN:
         context["member_count"] = selectors.member_list(congress=request.congress).count()
         context["locked"] = audit_selectors.locked_accounts(congress=request.congress)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 
 from congress.models import Membership, Role
 from congress.permissions import membership_can
@@ -116,6 +116,30 @@ def deputy_profile(*, deputy: Deputy) -> dict:
             DeputyStatusChange.objects.filter(deputy=deputy).select_related("recorded_by")
         ),
     }
+
+
+def deputy_home_links(*, deputy: Deputy) -> dict:
+    """The names of a deputy's groups and stations for their phone home, in one query.
+
+    The home shows only the names (the detail page's `deputy_profile` reads leaders, stations
+    and the status history in three), in the detail page's order: groups by kind then name,
+    stations by name.
+    """
+    groups = (
+        GroupMembership.objects.filter(deputy=deputy)
+        .annotate(what=Value(1), kind=F("group__kind"), label=F("group__name"))
+        .values_list("what", "kind", "label")
+    )
+    stations = (
+        StationDeputy.objects.filter(deputy=deputy)
+        .annotate(what=Value(2), kind=Value(""), label=F("station__name"))
+        .values_list("what", "kind", "label")
+    )
+    rows = groups.union(stations, all=True).order_by("what", "kind", "label")
+    names: dict[int, list[str]] = {1: [], 2: []}
+    for what, _kind, name in rows:
+        names[what].append(name)
+    return {"group_names": names[1], "station_names": names[2]}
 
 
 def deputy_for_user(*, user) -> Deputy | None:

@@ -247,13 +247,16 @@ def deputy_reception_days(*, membership: Membership, today: date | None = None) 
     return {"upcoming": upcoming, "past": past, "has_deputy": bool(mine)}
 
 
-def next_reception_for_deputy_user(user: User, *, today: date | None = None) -> ReceptionDay | None:
+def next_reception_for_deputy_user(
+    user: User, *, today: date | None = None, deputy_ids: Iterable[int] | None = None
+) -> ReceptionDay | None:
     """The deputy's next planned reception day (today or later), with its station; or None.
 
-    For the box on a deputy's home page: one query, within the active congress scope.
+    For the box on a deputy's home page: one query, within the active congress scope (two
+    unless the caller, which has read the user's roster entry already, gives `deputy_ids`).
     """
     today = today or timezone.localdate()
-    mine = deputy_ids_for_user(user=user)
+    mine = set(deputy_ids) if deputy_ids is not None else deputy_ids_for_user(user=user)
     if not mine:
         return None
     return (

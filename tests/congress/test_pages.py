@@ -101,3 +101,61 @@ def test_the_admin_is_for_platform_administrators_only(tenant_a, client_as):
     change = client_as(platform).get(f"/admin/congress/congress/{tenant_a.congress.pk}/change/")
     assert change.status_code == 200
     assert tenant_a.user(Role.DEPUTY).full_name in change.content.decode()
+
+
+def test_a_deputys_home_lists_their_groups_and_stations_in_order(tenant_a, client_as):
+    from django_scopes import scopes_disabled
+
+    from tests.factories import (
+        DeputyFactory,
+        DeputyGroupFactory,
+        GroupMembershipFactory,
+        LiaisonStationFactory,
+        StationDeputyFactory,
+    )
+
+    user = tenant_a.user(Role.DEPUTY)
+    congress = tenant_a.congress
+    with scopes_disabled():  # test setup
+        deputy = DeputyFactory(congress=congress, user=user)
+        for name, kind in (("二街道小组", "regional"), ("一街道小组", "regional")):
+            group = DeputyGroupFactory(congress=congress, name=name, kind=kind)
+            GroupMembershipFactory(group=group, deputy=deputy)
+        group = DeputyGroupFactory(congress=congress, name="教育专业小组", kind="professional")
+        GroupMembershipFactory(group=group, deputy=deputy)
+        for name in ("B联络站", "A联络站"):
+            StationDeputyFactory(
+                station=LiaisonStationFactory(congress=congress, name=name), deputy=deputy
+            )
+        GroupMembershipFactory(group=DeputyGroupFactory(congress=congress, name="别人的小组"))
+    body = client_as(user).get(f"/c/{congress.slug}/").content.decode()
+    # As the deputy's detail page orders them: groups by kind, then name; stations by name.
+    assert "<dd>教育专业小组、一街道小组、二街道小组</dd>" in body
+    assert "<dd>A联络站、B联络站</dd>" in body
+    assert "别人的小组" not in body
+
+
+def test_a_deputy_in_no_group_or_station_sees_a_dash(tenant_a, client_as):
+    from django_scopes import scopes_disabled
+
+    from tests.factories import DeputyFactory
+
+    user = tenant_a.user(Role.DEPUTY)
+    with scopes_disabled():  # test setup
+        DeputyFactory(congress=tenant_a.congress, user=user)
+    body = client_as(user).get(f"/c/{tenant_a.congress.slug}/")
+    assert body.content.decode().count("<dd>—</dd>") == 2
+
+
+def test_a_tenant_page_reads_the_congress_with_the_membership(tenant_a, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(tenant_a.user(Role.DEPUTY))
+    client.get(f"/c/{tenant_a.congress.slug}/")  # the first request also saves the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/c/{tenant_a.congress.slug}/").status_code == 200
+    congress_reads = [q["sql"] for q in queries if 'FROM "congress_congress"' in q["sql"]]
+    assert congress_reads == []
+    memberships = [q["sql"] for q in queries if 'FROM "congress_membership"' in q["sql"]]
+    assert len(memberships) == 1 and '"congress_congress"."slug"' in memberships[0]
