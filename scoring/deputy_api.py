@@ -137,8 +137,7 @@ class MyDutyPointsView(CongressAPIView):
     def get(self, request, congress_slug: str):
         deputy = _own_deputy(request)
         year, quarter = selectors.chosen_quarter(request.query_params.get("quarter"))
-        points = selectors.points_summary(deputy=deputy, year=year, quarter=quarter)
-        standing = selectors.latest_standing(deputy=deputy)
+        points, standing = selectors.points_and_standing(deputy=deputy, year=year, quarter=quarter)
         # Not in the latest ranking (or none published yet) reads as no standing at all.
         body = {**points, "standing": standing if standing and standing["quarter"] else None}
         return Response(MyPointsSerializer(body).data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from .models import (
     RankingCategoryScore,
     RankingEntry,
     RankingGroupEntry,
+    RuleItem,
     WarningStatus,
     quarter_of,
 )
@@ -62,14 +63,23 @@ def _empty_score() -> dict:
     return {"points": ZERO, "records": 0, "categories": []}
 
 
+def _entries_of(*, ranking: Ranking, deputy: Deputy) -> QuerySet[RankingEntry]:
+    """The deputy's entries in a ranking, the quarter's and the year's. Both periods are named:
+    the entries' unique index (ranking, period, deputy) then finds the two rows directly instead
+    of reading through the ranking's every entry (there is no index by deputy)."""
+    return RankingEntry.objects.filter(ranking=ranking, period__in=Period.values, deputy=deputy)
+
+
 def _snapshot_scores(*, ranking: Ranking, deputy: Deputy) -> dict:
     """The deputy's published numbers of a ranked quarter, as deputy_live_scores shapes them."""
     scores = {Period.QUARTER: _empty_score(), Period.YEAR: _empty_score()}
-    for entry in RankingEntry.objects.filter(ranking=ranking, deputy=deputy):
+    for entry in _entries_of(ranking=ranking, deputy=deputy):
         scores[entry.period]["points"] = entry.points
         scores[entry.period]["records"] = entry.record_count
     # In the order of the rules the quarter was ranked by, as the live numbers come.
-    order = dict(ranking.rule_set.items.values_list("code", "position"))
+    order = dict(
+        RuleItem.objects.filter(rule_set_id=ranking.rule_set_id).values_list("code", "position")
+    )
     categories = sorted(
         RankingCategoryScore.objects.filter(ranking=ranking, deputy=deputy),
         key=lambda row: (order.get(row.category_code, 999), row.category_code),
@@ -91,12 +101,26 @@ def _snapshot_scores(*, ranking: Ranking, deputy: Deputy) -> dict:
     return {"quarter": scores[Period.QUARTER], "year": scores[Period.YEAR]}
 
 
-def points_summary(*, deputy: Deputy, year: int, quarter: int) -> dict:
+def points_and_standing(*, deputy: Deputy, year: int, quarter: int) -> tuple[dict, dict | None]:
+    """A quarter's points (`_points`) and the deputy's place in the latest published ranking
+    (`_standing`), as the deputy's points page and its API show them; the quarter's ranking and
+    the latest are read in one query."""
+    latest = Ranking.objects.order_by("-year", "-quarter").values("pk")[:1]
+    rankings = list(Ranking.objects.filter(Q(year=year, quarter=quarter) | Q(pk__in=latest)))
+    chosen = next((r for r in rankings if (r.year, r.quarter) == (year, quarter)), None)
+    newest = max(rankings, key=lambda r: (r.year, r.quarter), default=None)
+    return (
+        _points(deputy=deputy, year=year, quarter=quarter, ranking=chosen),
+        _standing(deputy=deputy, ranking=newest),
+    )
+
+
+def _points(*, deputy: Deputy, year: int, quarter: int, ranking: Ranking | None) -> dict:
     """The quarter's and the year so far's points by category: the published snapshot once the
-    quarter is ranked (so the page agrees with the board), else counted live from the records."""
+    quarter is ranked (`ranking`; so the page agrees with the board), else counted live from
+    the records."""
     from .ranking import deputy_live_scores
 
-    ranking = Ranking.objects.filter(year=year, quarter=quarter).first()
     if ranking is not None:
         scores = _snapshot_scores(ranking=ranking, deputy=deputy)
         source = "ranking"
@@ -118,15 +142,12 @@ def points_summary(*, deputy: Deputy, year: int, quarter: int) -> dict:
     }
 
 
-def latest_standing(*, deputy: Deputy) -> dict | None:
-    """The deputy's place in the latest published ranking: in the congress and in each group,
-    for the quarter and the year so far, with the change since the quarter before."""
-    ranking = Ranking.objects.order_by("-year", "-quarter").first()
+def _standing(*, deputy: Deputy, ranking: Ranking | None) -> dict | None:
+    """The deputy's place in `ranking`, the latest published: in the congress and in each
+    group, for the quarter and the year so far, with the change since the quarter before."""
     if ranking is None:
         return None
-    entries = {
-        entry.period: entry for entry in RankingEntry.objects.filter(ranking=ranking, deputy=deputy)
-    }
+    entries = {entry.period: entry for entry in _entries_of(ranking=ranking, deputy=deputy)}
     groups = list(
         RankingGroupEntry.objects.filter(ranking=ranking, deputy=deputy, period=Period.QUARTER)
         .select_related("group")

@@ -49,10 +49,11 @@ def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
     if deputy is None:
         return _not_linked(request)
     year, quarter = selectors.chosen_quarter(request.GET.get("quarter"))
+    points, standing = selectors.points_and_standing(deputy=deputy, year=year, quarter=quarter)
     context = {
         "deputy": deputy,
-        "points": selectors.points_summary(deputy=deputy, year=year, quarter=quarter),
-        "standing": selectors.latest_standing(deputy=deputy),
+        "points": points,
+        "standing": standing,
         "warnings": list(selectors.my_warnings(user=request.user, active_only=True)),
     }
     return render(request, TEMPLATES + "home.html", context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from congress.models import Membership, Role
 from liaison.models import StationDeputy
@@ -19,15 +19,17 @@ def rule_set_current(*, year: int) -> RuleSet | None:
 
 
 def rule_set_for_quarter(*, year: int, quarter: int) -> RuleSet | None:
-    """The version a quarter is scored by: the one it closed with, else the current one."""
-    closed = (
-        DutyQuarter.objects.filter(year=year, quarter=quarter, status=DutyQuarter.Status.CLOSED)
-        .select_related("rule_set")
+    """The version a quarter is scored by: the one it closed with, else the current one (the
+    year's latest version). One query: every duty report and the deputy's points page ask."""
+    closed_with = DutyQuarter.objects.filter(
+        year=year, quarter=quarter, status=DutyQuarter.Status.CLOSED, rule_set=OuterRef("pk")
+    )
+    return (
+        RuleSet.objects.filter(Q(year=year) | Exists(closed_with))
+        .annotate(closed_with=Exists(closed_with))
+        .order_by("-closed_with", "-version")
         .first()
     )
-    if closed is not None and closed.rule_set is not None:
-        return closed.rule_set
-    return rule_set_current(year=year)
 
 
 def rule_items(*, rule_set: RuleSet | None) -> list[RuleItem]:

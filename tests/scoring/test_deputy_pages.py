@@ -471,3 +471,35 @@ def test_no_warnings_reads_kindly(tenant_a, deputy_client):
     my_deputy(tenant_a)
     page = deputy_client.get(url(tenant_a, "my_duties:warnings")).content.decode()
     assert "您没有预警" in page
+
+
+def test_an_earlier_ranked_quarter_shows_its_points_beside_the_latest_standing(
+    tenant_a, deputy_client
+):
+    """The page reads the chosen quarter's ranking and the latest one in one query: each part
+    must still come from its own snapshot."""
+    deputy = my_deputy(tenant_a)
+    with scopes_disabled():  # test setup
+        congress = tenant_a.congress
+        for quarter, points, rank in ((2, "12", 30), (3, "45", 4)):
+            ranking = RankingFactory(congress=congress, year=2025, quarter=quarter)
+            for period in ("quarter", "year"):
+                RankingEntry.objects.create(
+                    congress=congress,
+                    ranking=ranking,
+                    period=period,
+                    deputy=deputy,
+                    points=Decimal(points),
+                    record_count=1,
+                    rank=rank,
+                    rank_from_bottom=1,
+                )
+    home = url(tenant_a, "my_duties:home")
+    earlier = deputy_client.get(home + "?quarter=2025Q2").content.decode()
+    assert '<span class="duty-total-number" id="quarter-scores-points">12</span>' in earlier
+    assert "第 4 名" in earlier and "第 30 名" not in earlier
+    with CaptureQueriesContext(connection) as queries:
+        latest = deputy_client.get(home + "?quarter=2025Q3").content.decode()
+    assert '<span class="duty-total-number" id="quarter-scores-points">45</span>' in latest
+    assert "第 4 名" in latest
+    assert sum('FROM "scoring_ranking"' in query["sql"] for query in queries) == 1

@@ -279,3 +279,29 @@ def test_audit_acts_only_on_what_is_open_and_tells_the_deputy_once(tenant_a, six
         assert notices.count() == 1 and "3" in notices.get().title
         with pytest.raises(DomainError):
             services.duty_records_approve(actor=staff, records=[])
+
+
+def test_a_quarter_is_scored_by_the_version_it_closed_with_else_the_latest(tenant_a):
+    from scoring.models import DutyQuarter, RuleSet
+    from scoring.selectors import rule_set_for_quarter
+
+    congress = tenant_a.congress
+    with tenant_a.scope():  # test setup
+        first, second = (
+            RuleSet.objects.create(congress=congress, year=2026, version=v, name=f"第{v}版")
+            for v in (1, 2)
+        )
+        RuleSet.objects.create(congress=congress, year=2025, version=3, name="上年规则")
+        closed = DutyQuarter.Status.CLOSED
+        DutyQuarter.objects.create(
+            congress=congress, year=2026, quarter=1, status=closed, rule_set=first
+        )
+        DutyQuarter.objects.create(congress=congress, year=2026, quarter=2, status=closed)
+        DutyQuarter.objects.create(
+            congress=congress, year=2026, quarter=3, status=DutyQuarter.Status.OPEN, rule_set=first
+        )
+        assert rule_set_for_quarter(year=2026, quarter=1) == first  # closed with version 1
+        assert rule_set_for_quarter(year=2026, quarter=2) == second  # closed without a version
+        assert rule_set_for_quarter(year=2026, quarter=3) == second  # open: the latest
+        assert rule_set_for_quarter(year=2026, quarter=4) == second  # no quarter row yet
+        assert rule_set_for_quarter(year=2027, quarter=1) is None  # no rules for the year
