@@ -21,6 +21,11 @@ def rule_set_current(*, year: int) -> RuleSet | None:
 def rule_set_for_quarter(*, year: int, quarter: int) -> RuleSet | None:
     """The version a quarter is scored by: the one it closed with, else the current one (the
     year's latest version). One query: every duty report and the deputy's points page ask."""
+    return rule_sets_for_quarter(year=year, quarter=quarter).first()
+
+
+def rule_sets_for_quarter(*, year: int, quarter: int) -> QuerySet[RuleSet]:
+    """The candidates of `rule_set_for_quarter`, the one that applies first: for a subquery."""
     closed_with = DutyQuarter.objects.filter(
         year=year, quarter=quarter, status=DutyQuarter.Status.CLOSED, rule_set=OuterRef("pk")
     )
@@ -28,7 +33,6 @@ def rule_set_for_quarter(*, year: int, quarter: int) -> RuleSet | None:
         RuleSet.objects.filter(Q(year=year) | Exists(closed_with))
         .annotate(closed_with=Exists(closed_with))
         .order_by("-closed_with", "-version")
-        .first()
     )
 
 
