@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.fields import ScopedChoiceField
+from congress.widgets import FlatChoices, LongSelect
 from suggestions import office_selectors as selectors
 from suggestions.models import Suggestion, SuggestionKind, SuggestionStatus, SupervisionKind
 from suggestions.office_services import MAX_NAME, MAX_REASON, MAX_SUPERVISION_TEXT
@@ -17,25 +18,32 @@ def _with_blank(choices, label) -> list[tuple[str, str]]:
 
 
 class SuggestionFilterForm(forms.Form):
-    """The list's filters. A value that does not fit is dropped, never an error page."""
+    """The list's filters. A value that does not fit is dropped, never an error page.
+
+    The selects are written in one pass (LongSelect), the same markup as Django's Select without
+    a template per option, and the lists read from the database are given as they are
+    (FlatChoices) instead of being checked pair by pair on every request.
+    """
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=_with_blank(SuggestionStatus.choices, _("All statuses")),
+        widget=LongSelect,
     )
     kind = forms.ChoiceField(
         label=_("Type"),
         required=False,
         choices=_with_blank(SuggestionKind.choices, _("Suggestions and motions")),
+        widget=LongSelect,
     )
-    session = forms.ChoiceField(label=_("Session"), required=False)
+    session = forms.ChoiceField(label=_("Session"), required=False, widget=LongSelect)
     category = forms.TypedChoiceField(
-        label=_("Category"), required=False, coerce=int, empty_value=None
+        label=_("Category"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
     unit = forms.TypedChoiceField(
-        label=_("Lead unit"), required=False, coerce=int, empty_value=None
+        label=_("Lead unit"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
     key = forms.BooleanField(label=_("Key supervision only"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
@@ -46,13 +54,21 @@ class SuggestionFilterForm(forms.Form):
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
         # Choices come as (id, name) lists fetched once, so checking a value costs no query.
-        self.fields["session"].choices = [
-            ("", _("Sessions and recess")),
-            (selectors.RECESS, _("Recess")),
-            *[(str(pk), name) for pk, name in choices["sessions"]],
-        ]
-        self.fields["category"].choices = _with_blank(choices["categories"], _("All categories"))
-        self.fields["unit"].choices = _with_blank(choices["units"], _("All units"))
+        self.fields["session"].choices = FlatChoices(
+            [
+                ("", _("Sessions and recess")),
+                (selectors.RECESS, _("Recess")),
+                *[(str(pk), name) for pk, name in choices["sessions"]],
+            ]
+        )
+        self.fields["category"].choices = FlatChoices(
+            _with_blank(
+                [(str(pk), name) for pk, name in choices["categories"]], _("All categories")
+            )
+        )
+        self.fields["unit"].choices = FlatChoices(
+            _with_blank([(str(pk), name) for pk, name in choices["units"]], _("All units"))
+        )
         self.fields["due_within"].widget.attrs.update({"placeholder": "15", "size": "4"})
 
     def filters(self) -> selectors.SuggestionFilters:

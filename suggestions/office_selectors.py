@@ -207,6 +207,123 @@ def decorate_rows(rows, today: date | None = None) -> list[Suggestion]:
     return rows
 
 
+# The columns of one row of the list page, read with the page in one query. The session's and
+# the category's names come from the filters' lists (`filter_choices`), which the page reads
+# anyway: two joins fewer for the database to plan on every page.
+PAGE_COLUMNS = (
+    "pk",
+    "kind",
+    "title",
+    "status",
+    "number",
+    "is_key",
+    "due_on",
+    "session_id",
+    "category_id",
+    "lead_deputy__name",
+    "merged_into_id",
+    "merged_into__number",
+    "merged_into__kind",
+)
+
+
+@dataclass(slots=True)
+class ListRow:
+    """One suggestion as the staff list shows it: the values of its cells and its deadline."""
+
+    pk: int
+    kind: str
+    title: str
+    status: str
+    number: int | None
+    is_key: bool
+    due_on: date | None
+    session_name: str | None  # None: made in recess
+    category_name: str
+    deputy_name: str
+    # The number of the suggestion it is handled together with ("" while that one has none);
+    # None when it is handled on its own.
+    main_number: str | None
+    lead_unit_name: str | None
+    deadline: Deadline | None = None
+
+    @property
+    def number_display(self) -> str:
+        # The model's own wording: it reads only the kind and the number.
+        return Suggestion.number_display.fget(self)
+
+
+def page_rows(rows: QuerySet[Suggestion], *, choices: dict, today: date) -> list[ListRow]:
+    """One page of `suggestion_list` (a slice of it) as the list page shows it, in two queries:
+    the rows, then their lead units. `choices` are the page's `filter_choices`."""
+    from suggestions.models import CongressSession, SuggestionAssignment
+
+    values = list(rows.prefetch_related(None).values_list(*PAGE_COLUMNS))
+    if not values:
+        return []
+    sessions = dict(choices["sessions"])
+    categories = dict(choices["categories"])
+    # A session or category made after the lists were read, and already used: read its name.
+    new_sessions = {row[7] for row in values if row[7] is not None and row[7] not in sessions}
+    if new_sessions:
+        sessions.update(
+            CongressSession.objects.filter(pk__in=new_sessions).values_list("pk", "name")
+        )
+    new_categories = {row[8] for row in values if row[8] not in categories}
+    if new_categories:
+        categories.update(
+            SuggestionCategory.objects.filter(pk__in=new_categories).values_list("pk", "name")
+        )
+    units = dict(
+        SuggestionAssignment.objects.filter(
+            suggestion_id__in=[row[0] for row in values],
+            role=AssignmentRole.LEAD,
+            status=AssignmentStatus.ACTIVE,
+        ).values_list("suggestion_id", "unit__name")
+    )
+    listed = []
+    for (
+        pk,
+        kind,
+        title,
+        status,
+        number,
+        is_key,
+        due_on,
+        session_id,
+        category_id,
+        deputy_name,
+        main_id,
+        main_number,
+        main_kind,
+    ) in values:
+        row = ListRow(
+            pk=pk,
+            kind=kind,
+            title=title,
+            status=status,
+            number=number,
+            is_key=is_key,
+            due_on=due_on,
+            session_name=None if session_id is None else sessions[session_id],
+            category_name=categories[category_id],
+            deputy_name=deputy_name,
+            main_number=None
+            if main_id is None
+            else Suggestion.number_display.fget(_Numbered(main_kind, main_number)),
+            lead_unit_name=units.get(pk),
+        )
+        row.deadline = deadline(row, today)
+        listed.append(row)
+    return listed
+
+
+@dataclass(slots=True)
+class _Numbered:
+    kind: str
+    number: int | None
+
+
 def supervision_counts(*, membership: Membership, today: date | None = None) -> dict[str, int]:
     """The figures above the list, in one query: being handled, overdue, due soon, key."""
     today = today or timezone.localdate()
