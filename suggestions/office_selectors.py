@@ -325,24 +325,39 @@ class _Numbered:
 
 
 def supervision_counts(*, membership: Membership, today: date | None = None) -> dict[str, int]:
-    """The figures above the list, in one query: being handled, overdue, due soon, key."""
+    """The figures above the list, in one query: being handled, overdue, due soon, waiting for
+    acceptance, key."""
     today = today or timezone.localdate()
-    handling = Q(status__in=HANDLING_STATUSES)
     # No figure counts a closed suggestion, and after a few years nine in ten are closed: naming
     # the other statuses lets the status index skip them instead of reading every suggestion.
     not_closed = [status for status in SuggestionStatus.values if status != SuggestionStatus.CLOSED]
-    visible = suggestion_visible(membership=membership).filter(status__in=not_closed)
-    return visible.aggregate(
-        handling=Count("pk", filter=handling),
-        overdue=Count("pk", filter=handling & Q(due_on__lt=today)),
-        due_soon=Count(
-            "pk",
-            filter=handling
-            & Q(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)),
-        ),
-        waiting=Count("pk", filter=Q(status=SuggestionStatus.SUBMITTED)),
-        key=Count("pk", filter=Q(is_key=True) & ~Q(status__in=[SuggestionStatus.CLOSED])),
+    # A handful of groups, one per status and key mark, summed here: cheaper to ask for than
+    # one filtered count per figure.
+    groups = (
+        suggestion_visible(membership=membership)
+        .filter(status__in=not_closed)
+        .values_list("status", "is_key")
+        .annotate(
+            count=Count("pk"),
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            due_soon=Count(
+                "pk",
+                filter=Q(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)),
+            ),
+        )
+        .order_by()
     )
+    counts = {"handling": 0, "overdue": 0, "due_soon": 0, "waiting": 0, "key": 0}
+    for status, is_key, count, overdue, due_soon in groups:
+        if status in HANDLING_STATUSES:
+            counts["handling"] += count
+            counts["overdue"] += overdue
+            counts["due_soon"] += due_soon
+        elif status == SuggestionStatus.SUBMITTED:
+            counts["waiting"] += count
+        if is_key:
+            counts["key"] += count
+    return counts
 
 
 def filter_choices() -> dict:
