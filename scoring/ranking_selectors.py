@@ -6,8 +6,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 
 from deputies.models import Deputy
 from deputies.selectors import deputy_search
@@ -24,6 +35,7 @@ from .models import (
     RankingGroupEntry,
     RankingRollup,
     RecordStatus,
+    RollupKind,
     WarningLevel,
 )
 from .selectors import parse_quarter
@@ -106,6 +118,17 @@ def ranking_categories(*, ranking: Ranking, period: str = Period.YEAR) -> list[C
 
 
 def ranking_entries(*, ranking: Ranking, filters: EntryFilters) -> QuerySet[RankingEntry]:
+    return (
+        _entries_filtered(ranking=ranking, filters=filters)
+        .select_related("deputy")
+        .prefetch_related(
+            Prefetch("deputy__deputy_groups", queryset=DeputyGroup.objects.order_by("name")),
+            Prefetch("deputy__stations", queryset=LiaisonStation.objects.order_by("name")),
+        )
+    )
+
+
+def _entries_filtered(*, ranking: Ranking, filters: EntryFilters) -> QuerySet[RankingEntry]:
     queryset = RankingEntry.objects.filter(ranking=ranking, period=filters.period)
     if filters.group_id:
         queryset = queryset.filter(
@@ -129,10 +152,7 @@ def ranking_entries(*, ranking: Ranking, filters: EntryFilters) -> QuerySet[Rank
         queryset = queryset.filter(
             deputy_id__in=deputy_search(Deputy.objects.all(), filters.q).values("pk")
         )
-    return queryset.select_related("deputy").prefetch_related(
-        Prefetch("deputy__deputy_groups", queryset=DeputyGroup.objects.order_by("name")),
-        Prefetch("deputy__stations", queryset=LiaisonStation.objects.order_by("name")),
-    )
+    return queryset
 
 
 def warnings_in_force(*, ranking: Ranking, deputy_ids) -> QuerySet[DutyWarning]:
@@ -182,6 +202,95 @@ def _places_moved(entry: RankingEntry) -> None:
     entry.places_moved = abs(change) if change else 0
 
 
+# The board ------------------------------------------------------------------------------------
+
+
+def board_rankings(text: str | None) -> tuple[Ranking | None, list[Ranking]]:
+    """The ranking of '2025Q3' (the latest one when the text is empty, bad or not ranked), as
+    `ranking_chosen` finds it, and every ranking for the quarter select: one query."""
+    rankings = list(ranking_list())
+    parsed = parse_quarter(text or "")
+    if parsed is not None:
+        for ranking in rankings:
+            if (ranking.year, ranking.quarter) == parsed:
+                return ranking, rankings
+    return (rankings[0] if rankings else None), rankings
+
+
+def board_entries(*, ranking: Ranking, filters: EntryFilters) -> QuerySet[RankingEntry]:
+    """The entries the board pages through, with what a row shows of the deputy (name and
+    level) and no more; `board_decorate` adds the rest for one page."""
+    return (
+        _entries_filtered(ranking=ranking, filters=filters)
+        .select_related("deputy")
+        .only(
+            "deputy",
+            "rank",
+            "points",
+            "previous_points",
+            "previous_rank",
+            "deputy__name",
+            "deputy__level",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class WarningShown:
+    level: str
+    reason: str
+
+
+def board_decorate(entries, *, ranking: Ranking, period: str, categories: list[Category]):
+    """What a board page's rows show besides the snapshot's figures, read now: each deputy's
+    groups and stations (names in order), the category points in column order and the warnings
+    in force at the ranking. Four queries of plain values for the whole page."""
+    entries = list(entries)
+    deputy_ids = [entry.deputy_id for entry in entries]
+    groups: dict[int, list[str]] = {}
+    for deputy_id, name in (
+        DeputyGroup.objects.filter(memberships__deputy_id__in=deputy_ids)
+        .order_by("name")
+        .values_list("memberships__deputy_id", "name")
+    ):
+        groups.setdefault(deputy_id, []).append(name)
+    stations: dict[int, list[str]] = {}
+    for deputy_id, name in (
+        LiaisonStation.objects.filter(deputy_links__deputy_id__in=deputy_ids)
+        .order_by("name")
+        .values_list("deputy_links__deputy_id", "name")
+    ):
+        stations.setdefault(deputy_id, []).append(name)
+    scores: dict[int, dict[str, Decimal]] = {}
+    for deputy_id, code, points in category_scores(
+        ranking=ranking, period=period, deputy_id__in=deputy_ids
+    ).values_list("deputy_id", "category_code", "period_points"):
+        scores.setdefault(deputy_id, {})[code] = points
+    warnings: dict[int, list[WarningShown]] = {}
+    for deputy_id, level, reason in (
+        warnings_in_force(ranking=ranking, deputy_ids=deputy_ids)
+        .order_by("pk")
+        .values_list("deputy_id", "level", "reason")
+    ):
+        warnings.setdefault(deputy_id, []).append(WarningShown(level=level, reason=reason))
+    for entry in entries:
+        _places_moved(entry)
+        entry.group_names = groups.get(entry.deputy_id, [])
+        entry.station_names = stations.get(entry.deputy_id, [])
+        own = scores.get(entry.deputy_id, {})
+        entry.category_cells = [
+            {"code": category.code, "name": category.name, "points": own.get(category.code)}
+            for category in categories
+        ]
+        entry.warnings = warnings.get(entry.deputy_id, [])
+        entry.warning_level = max(
+            (warning.level for warning in entry.warnings),
+            key=lambda level: LEVEL_ORDER.get(level, 0),
+            default="",
+        )
+    return entries
+
+
 @dataclass
 class Lists:
     kind: str
@@ -194,19 +303,46 @@ def red_and_black(*, ranking: Ranking, period: str, kind: str, size: int = LIST_
 
     Only the first and the last `size` rows are read: a city has some 2,000 groups and stations.
     """
-    order = ["rank", "name", "pk"]
-    rollups = list(
-        RankingRollup.objects.filter(ranking=ranking, period=period, kind=kind)
-        .annotate(position=Window(RowNumber(), order_by=order), total=Window(Count("pk")))
-        .filter(Q(position__lte=size) | Q(position__gt=F("total") - size))
-        .order_by(*order)
-    )
-    total = rollups[0].total if rollups else 0
-    red_size = min(size, (total + 1) // 2)
-    black_size = min(size, total // 2)
-    red = rollups[:red_size]
-    black = list(reversed(rollups[len(rollups) - black_size :])) if black_size else []
-    return Lists(kind=kind, red=red, black=black)
+    return red_and_black_lists(ranking=ranking, period=period, kinds=[kind], size=size)[kind]
+
+
+def red_and_black_lists(
+    *, ranking: Ranking, period: str, kinds=tuple(RollupKind.values), size: int = LIST_SIZE
+) -> dict[str, Lists]:
+    """`red_and_black` of each kind (groups, stations), in one query.
+
+    It reads only the rows at either end of each kind: ranked no lower than the row in place
+    `size` (every row when there are fewer), or no higher than the row in place `size` from the
+    bottom; with fewer than 2 * `size` rows the two ends meet and every row is read. Those
+    places are found on the index of ranks, and only the few rows read are sorted by name, as
+    ties are listed. Numbering the rows with a window instead sorted all 5,000 rollups of a city
+    by name, several milliseconds of the database's time on every view of the board.
+    """
+    rollups = RankingRollup.objects.filter(ranking=ranking, period=period)
+
+    def rank_in_place(kind: str, place: int, *, from_bottom: bool) -> Subquery:
+        ordered = rollups.filter(kind=kind).order_by("-rank" if from_bottom else "rank")
+        return Subquery(ordered.values("rank")[place - 1 : place])
+
+    ends = Q()
+    for kind in kinds:
+        top = Coalesce(rank_in_place(kind, size, from_bottom=False), F("rank"))
+        bottom = rank_in_place(kind, size, from_bottom=True)
+        ends |= Q(kind=kind) & (Q(rank__lte=top) | Q(rank__gte=bottom))
+    read: dict[str, list[RankingRollup]] = {kind: [] for kind in kinds}
+    for rollup in rollups.filter(ends).order_by("kind", "rank", "name", "pk"):
+        read[rollup.kind].append(rollup)
+    found = {}
+    for kind, rows in read.items():
+        # The first `size` rows in order or more, and the last `size` or more: fewer than
+        # 2 * size read is every row there is; more, and both lists are full.
+        total = len(rows)
+        red_size = min(size, (total + 1) // 2)
+        black_size = min(size, total // 2)
+        red = rows[:red_size]
+        black = list(reversed(rows[total - black_size :])) if black_size else []
+        found[kind] = Lists(kind=kind, red=red, black=black)
+    return found
 
 
 def rollup_list(*, ranking: Ranking, period: str, kind: str) -> QuerySet[RankingRollup]:

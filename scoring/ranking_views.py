@@ -3,14 +3,18 @@ the deputy's duty portrait. Staff and leaders read; only staff ask for a quarter
 
 from __future__ import annotations
 
+import html
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_safe
 
 from congress.access import permission_required, require
@@ -38,17 +42,18 @@ def _period(text: str | None) -> str:
 
 
 def _board_context(request: HttpRequest, *, compute_form: ComputeForm | None = None) -> dict:
-    ranking = selectors.ranking_chosen(request.GET.get("quarter"))
+    ranking, rankings = selectors.board_rankings(request.GET.get("quarter"))
     form = BoardFilterForm(request.GET, choices=selectors.filter_choices())
     filters = form.filters()
     can_compute = membership_can(request.membership, COMPUTE)
+    can_portrait = membership_can(request.membership, PORTRAITS)
     context = {
         "ranking": ranking,
-        "rankings": list(selectors.ranking_list()) if ranking else [],
+        "rankings": rankings,
         "form": form,
         "filters": filters,
         "can_compute": can_compute,
-        "can_portrait": membership_can(request.membership, PORTRAITS),
+        "can_portrait": can_portrait,
         "can_export": membership_can(request.membership, "scoring.export_rankings"),
         "export_query": export_query(request),
         "compute_form": compute_form or (ComputeForm() if can_compute else None),
@@ -58,25 +63,178 @@ def _board_context(request: HttpRequest, *, compute_form: ComputeForm | None = N
     if ranking is None:
         return context
     categories = selectors.ranking_categories(ranking=ranking, period=filters.period)
-    queryset = selectors.ranking_entries(ranking=ranking, filters=filters)
+    queryset = selectors.board_entries(ranking=ranking, filters=filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.decorate_entries(
+    page.object_list = selectors.board_decorate(
         page.object_list, ranking=ranking, period=filters.period, categories=categories
     )
+    lists = selectors.red_and_black_lists(ranking=ranking, period=filters.period)
+    trace_query = urlencode({"period": filters.period})
     context.update(
         {
             "categories": categories,
             "page": page,
-            "group_lists": selectors.red_and_black(
-                ranking=ranking, period=filters.period, kind=RollupKind.GROUP
+            "rows": board_rows(
+                page.object_list,
+                congress_slug=request.congress.slug,
+                ranking=ranking,
+                trace_query=trace_query,
+                can_portrait=can_portrait,
             ),
-            "station_lists": selectors.red_and_black(
-                ranking=ranking, period=filters.period, kind=RollupKind.STATION
-            ),
-            "trace_query": urlencode({"period": filters.period}),
+            "group_lists": lists[RollupKind.GROUP],
+            "station_lists": lists[RollupKind.STATION],
+            "trace_query": trace_query,
         }
     )
     return context
+
+
+# The board's rows ------------------------------------------------------------------------------
+#
+# A page of 50 rows of a dozen categories made some 15,000 template nodes render, more than half
+# of the page's time. The rows are written here instead, as the row template kept in
+# tests/scoring/test_board_rows.py (the page's former one, with scoring/rankings/change.html)
+# writes them, character for character; that test holds the two to each other over varied rows.
+# Labels are translated and values localised and escaped as the template tags do it.
+
+# A deputy id no real one equals: the address around it is worked out once per page.
+_MARKER = 918273645546372819
+
+
+def _escaped(value) -> str:
+    """A value as `{{ value }}` writes it: localised, then escaped unless already safe."""
+    value = localize(value)
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _deputy_address(name: str, **kwargs):
+    """The escaped address of `name` for a deputy id, as `{% url %}` writes it."""
+    address = reverse(name, kwargs={**kwargs, "deputy_id": _MARKER})
+    parts = address.split(str(_MARKER))
+    if len(parts) == 2:
+        before, after = _escaped(parts[0]), _escaped(parts[1])
+        return lambda deputy_id: f"{before}{deputy_id}{after}"
+    return lambda deputy_id: _escaped(reverse(name, kwargs={**kwargs, "deputy_id": deputy_id}))
+
+
+def board_rows(
+    entries, *, congress_slug: str, ranking: Ranking, trace_query: str, can_portrait: bool
+) -> SafeString:
+    """The table rows of the board's entries (decorated by `selectors.board_decorate`)."""
+    # Each called by name, so that makemessages keeps finding them.
+    labels = {
+        "Rank": gettext("Rank"),
+        "Deputy": gettext("Deputy"),
+        "Level": gettext("Level"),
+        "Groups": gettext("Groups"),
+        "Stations": gettext("Stations"),
+        "Total": gettext("Total"),
+        "Since last quarter": gettext("Since last quarter"),
+        "Warnings": gettext("Warnings"),
+        "Portrait": gettext("Portrait"),
+        "not ranked last quarter": gettext("not ranked last quarter"),
+        "points": gettext("points"),
+        "same place": gettext("same place"),
+    }
+    trace = _deputy_address(
+        "duty_rankings:entry", congress_slug=congress_slug, ranking_id=ranking.pk
+    )
+    portrait = _deputy_address("duty_rankings:portrait", congress_slug=congress_slug)
+    trace_query = _escaped(trace_query)
+    quarter = _escaped(ranking.label)
+    none = '<span class="muted">—</span>'
+    numbers: dict[str, str] = {}
+    points: dict[str, str] = {}
+    levels: dict[str, str] = {}
+    cell_labels: dict[str, str] = {}
+
+    def number(value) -> str:
+        key = str(value)
+        if key not in numbers:
+            numbers[key] = _escaped(value)
+        return numbers[key]
+
+    def point(value) -> str:
+        # floatformat reads a number through its text, so equal texts format the same.
+        key = str(value)
+        if key not in points:
+            points[key] = str(floatformat(value, "-2"))
+        return points[key]
+
+    def counted(singular: str, plural: str, count: int) -> str:
+        return ngettext(singular, plural, count) % {"counter": number(count)}
+
+    def change_of(entry) -> str:
+        change, places = entry.points_change, entry.rank_change
+        if change is None:
+            return f'<span class="muted">{labels["not ranked last quarter"]}</span>\n'
+        direction = "change-up" if change > 0 else "change-down" if change < 0 else ""
+        sign = "+" if change > 0 else ""
+        text = f'<span class="change {direction}">{sign}{point(change)} {labels["points"]}</span>'
+        if not places:
+            return f'{text} · <span class="muted">{labels["same place"]}</span>\n'
+        if places > 0:
+            moved = '<span aria-hidden="true">↑</span>' + counted(
+                "up %(counter)s place", "up %(counter)s places", entry.places_moved
+            )
+        else:
+            moved = '<span aria-hidden="true">↓</span>' + counted(
+                "down %(counter)s place", "down %(counter)s places", entry.places_moved
+            )
+        direction = "change-up" if places > 0 else "change-down"
+        return f'{text} · <span class="change {direction}">{moved}</span>\n'
+
+    rows = []
+    for entry in entries:
+        deputy = entry.deputy
+        level = levels.get(deputy.level)
+        if level is None:
+            level = levels[deputy.level] = _escaped(deputy.get_level_display())
+        groups = "、".join(_escaped(name) for name in entry.group_names) or none
+        stations = "、".join(_escaped(name) for name in entry.station_names) or none
+        cells = []
+        for cell in entry.category_cells:
+            label = cell_labels.get(cell["name"])
+            if label is None:
+                label = cell_labels[cell["name"]] = _escaped(cell["name"])
+            value = cell["points"]
+            shown = '<span class="muted">0</span>' if value is None else point(value)
+            cells.append(f'<td class="num" data-label="{label}">{shown}</td>')
+        warning = ""
+        if entry.warning_level:
+            reasons = "；".join(_escaped(item.reason) for item in entry.warnings)
+            count = counted("%(counter)s warning", "%(counter)s warnings", len(entry.warnings))
+            warning = (
+                f'<span class="warning-badge warning-{_escaped(entry.warning_level)}"'
+                f' title="{reasons}">{count}</span>'
+            )
+        link = ""
+        if can_portrait:
+            link = (
+                f'<a class="ranking-portrait-link" href="{portrait(entry.deputy_id)}'
+                f'?quarter={quarter}">{labels["Portrait"]}</a>'
+            )
+        rows.append(
+            "\n              <tr>\n"
+            f'                <td class="num" data-label="{labels["Rank"]}">'
+            f"<strong>{number(entry.rank)}</strong></td>\n"
+            f'                <td data-label="{labels["Deputy"]}">\n'
+            f'                  <a href="{trace(entry.deputy_id)}?{trace_query}">'
+            f"{_escaped(deputy.name)}</a>\n"
+            f"                  {link}\n"
+            "                </td>\n"
+            f'                <td data-label="{labels["Level"]}">{level}</td>\n'
+            f'                <td data-label="{labels["Groups"]}">{groups}</td>\n'
+            f'                <td data-label="{labels["Stations"]}">{stations}</td>\n'
+            f"                {''.join(cells)}\n"
+            f'                <td class="num" data-label="{labels["Total"]}">'
+            f"<strong>{point(entry.points)}</strong></td>\n"
+            f'                <td data-label="{labels["Since last quarter"]}" class="nowrap">'
+            f"{change_of(entry)}</td>\n"
+            f'                <td data-label="{labels["Warnings"]}">{warning}</td>\n'
+            "              </tr>\n            "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped
 
 
 def _job(request: HttpRequest) -> JobRun | None:
