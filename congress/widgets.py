@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
+from itertools import chain
 
 from django import forms
 from django.utils.choices import BaseChoiceIterator
@@ -27,6 +28,30 @@ class FlatChoices(BaseChoiceIterator):
         return iter(self.choices)
 
 
+class RowChoices(BaseChoiceIterator):
+    """A first choice of value "" (such as "All stations") and then (id, name) rows as the
+    database gives them, such as a city's 1,900 stations: iterated as they are, and LongSelect
+    keys its options by the rows themselves, not by a pair made for each (a millisecond a list
+    on every request). The names and the first label are text, escaped when written."""
+
+    def __init__(self, first_label, rows) -> None:
+        self.first_label = first_label
+        self.rows = tuple(rows)
+
+    def __iter__(self):
+        return chain((("", self.first_label),), self.rows)
+
+
+@lru_cache(maxsize=32)
+def _row_options(first_label: str, rows: tuple) -> str:
+    """The options of RowChoices, kept by content like `_options`."""
+    first = f'<option value="">{html.escape(first_label)}</option>'
+    return first + "".join(
+        f'<option value="{html.escape(str(key))}">{html.escape(str(name))}</option>'
+        for key, name in rows
+    )
+
+
 @lru_cache(maxsize=32)
 def _options(choices: tuple[tuple[str, str, bool], ...]) -> str:
     """The options of a long list, none selected, kept by content: the same list (in the same
@@ -44,13 +69,20 @@ class LongSelect(forms.Select):
     Django's Select renders each option through a template of its own, which took most of the
     ranking board's time in a congress of 10,000 deputies. The markup is the same. Flat choices
     only (no option groups). The options are written once per list (see `_options`) and the
-    chosen ones marked in the copy.
+    chosen ones marked in the copy. A short list gains too: a few options through Django's
+    templates cost more than the whole list looked up here.
     """
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        options = _options(
-            tuple((str(key), str(label), hasattr(label, "__html__")) for key, label in self.choices)
-        )
+        if isinstance(self.choices, RowChoices):
+            options = _row_options(str(self.choices.first_label), self.choices.rows)
+        else:
+            options = _options(
+                tuple(
+                    (str(key), str(label), hasattr(label, "__html__"))
+                    for key, label in self.choices
+                )
+            )
         for chosen in dict.fromkeys(self.format_value(value)):
             option = f'<option value="{html.escape(chosen)}">'
             options = options.replace(option, f"{option[:-1]} selected>", 1)

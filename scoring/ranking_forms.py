@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress.widgets import FlatChoices, LongSelect
+from congress.widgets import LongSelect, RowChoices
 from deputies.models import DeputyLevel
 
 from .models import Period
@@ -15,12 +15,17 @@ from .selectors import parse_quarter, previous_quarter
 
 
 class BoardFilterForm(forms.Form):
-    period = forms.ChoiceField(label=_("Ranking period"), required=False, choices=Period.choices)
+    period = forms.ChoiceField(
+        label=_("Ranking period"), required=False, choices=Period.choices, widget=LongSelect
+    )
     group = forms.TypedChoiceField(
         label=_("Group"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
     level = forms.ChoiceField(
-        label=_("Level"), required=False, choices=[("", _("All levels")), *DeputyLevel.choices]
+        label=_("Level"),
+        required=False,
+        choices=[("", _("All levels")), *DeputyLevel.choices],
+        widget=LongSelect,
     )
     station = forms.TypedChoiceField(
         label=_("Station"), required=False, coerce=int, empty_value=None, widget=LongSelect
@@ -29,12 +34,8 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = FlatChoices(
-            [("", _("All groups")), *[(str(pk), name) for pk, name in choices["groups"]]]
-        )
-        self.fields["station"].choices = FlatChoices(
-            [("", _("All stations")), *[(str(pk), name) for pk, name in choices["stations"]]]
-        )
+        self.fields["group"].choices = RowChoices(_("All groups"), choices["groups"])
+        self.fields["station"].choices = RowChoices(_("All stations"), choices["stations"])
 
     def filters(self) -> EntryFilters:
         """The valid choices; a value that is not offered is ignored (and shown as an error)."""
@@ -63,7 +64,7 @@ def ended_quarters(today=None, count: int = 8) -> list[tuple[str, str]]:
 
 
 class ComputeForm(forms.Form):
-    quarter = forms.ChoiceField(label=_("Quarter to rank"))
+    quarter = forms.ChoiceField(label=_("Quarter to rank"), widget=LongSelect)
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
