@@ -91,12 +91,20 @@ def rows_markup(rows: list[selectors.ListRow], *, congress_slug: str) -> SafeStr
     """The table rows of the supervision list (`selectors.page_rows`)."""
     escape = html.escape
     # As {% translate %} gives them: translations are the catalog's own markup, not escaped.
-    key_mark = (
-        f' <span class="key-mark" title="{gettext("Key supervision")}">{gettext("Key")}</span>'
-    )
+    # (Each called on its own line, where the catalog's extraction finds it.)
+    number = gettext("Number")
+    title = gettext("Title")
+    deputy = gettext("Leading deputy")
+    category = gettext("Category")
+    status = gettext("Status")
+    lead_unit = gettext("Lead unit")
+    reply_due = gettext("Reply due")
+    key_title = gettext("Key supervision")
+    key = gettext("Key")
     recess = gettext("Recess")
-    motion = f" · {escape(str(SuggestionKind.MOTION.label))}"
     handled_with = gettext("handled with %(main)s")
+    key_mark = f' <span class="key-mark" title="{key_title}">{key}</span>'
+    motion = f" · {escape(str(SuggestionKind.MOTION.label))}"
     statuses = {value: escape(str(label)) for value, label in SuggestionStatus.choices}
     link = escape(
         reverse(
@@ -105,34 +113,33 @@ def rows_markup(rows: list[selectors.ListRow], *, congress_slug: str) -> SafeStr
         )
     )
     link_before, link_after = link.rsplit(str(_ANY_ID), 1)
-    number_cell = f'\n              <td class="nowrap" data-label="{gettext("Number")}">'
-    title_cell = (
-        f'</td>\n              <td data-label="{gettext("Title")}">\n                <a href="'
-    )
-    deputy_cell = (
-        f'</div>\n              </td>\n              <td data-label="{gettext("Leading deputy")}">'
-    )
-    category_cell = f'</td>\n              <td data-label="{gettext("Category")}">'
+    number_cell = f'\n              <td class="nowrap" data-label="{number}">'
+    title_cell = f'</td>\n              <td data-label="{title}">\n                <a href="'
+    deputy_cell = f'</div>\n              </td>\n              <td data-label="{deputy}">'
+    category_cell = f'</td>\n              <td data-label="{category}">'
     status_cell = (
-        f'</td>\n              <td data-label="{gettext("Status")}" class="nowrap">'
+        f'</td>\n              <td data-label="{status}" class="nowrap">'
         '<span class="status office-status-'
     )
-    unit_cell = f'</span></td>\n              <td data-label="{gettext("Lead unit")}">'
+    unit_cell = f'</span></td>\n              <td data-label="{lead_unit}">'
     due_cell = (
-        f'</td>\n              <td data-label="{gettext("Reply due")}" class="nowrap">'
-        "\n                "
+        f'</td>\n              <td data-label="{reply_due}" class="nowrap">\n                '
     )
     end = "\n              </td>\n            </tr>\n          "
 
-    said: dict[tuple[str, int], str] = {}
+    said: dict[tuple[bool, int], str] = {}
 
-    def days(singular: str, plural: str, count: int) -> str:
+    def days(overdue: bool, count: int) -> str:
         # As {% blocktranslate count %} writes it: the number localized (only a number of four
         # digits or more can be grouped) and escaped; each wording and number once a page.
-        if (singular, count) not in said:
-            number = str(count) if 0 <= count < 1000 else escape(str(localize(count)))
-            said[singular, count] = ngettext(singular, plural, count) % {"days": number}
-        return said[singular, count]
+        if (overdue, count) not in said:
+            figure = str(count) if 0 <= count < 1000 else escape(str(localize(count)))
+            if overdue:
+                wording = ngettext("%(days)s day overdue", "%(days)s days overdue", count)
+            else:
+                wording = ngettext("%(days)s day left", "%(days)s days left", count)
+            said[overdue, count] = wording % {"days": figure}
+        return said[overdue, count]
 
     written = []
     for row in rows:
@@ -143,15 +150,15 @@ def rows_markup(rows: list[selectors.ListRow], *, congress_slug: str) -> SafeStr
         else:
             if deadline.overdue:
                 row_class = "is-overdue"
-                count = days("%(days)s day overdue", "%(days)s days overdue", deadline.days_overdue)
+                count = days(True, deadline.days_overdue)
                 badge = f'<span class="badge badge-overdue">{count}</span>\n                  '
             elif deadline.due_soon:
                 row_class = "is-due-soon"
-                count = days("%(days)s day left", "%(days)s days left", deadline.days)
+                count = days(False, deadline.days)
                 badge = f'<span class="badge badge-soon">{count}</span>\n                  '
             else:
                 row_class = ""
-                count = days("%(days)s day left", "%(days)s days left", deadline.days)
+                count = days(False, deadline.days)
                 badge = f'<span class="badge">{count}</span>'
             due = (
                 f"\n                  {deadline.due_on.isoformat()}"
@@ -162,7 +169,7 @@ def rows_markup(rows: list[selectors.ListRow], *, congress_slug: str) -> SafeStr
             help_text += motion
         if row.main_number is not None:
             help_text += " · " + handled_with % {"main": escape(row.main_number)}
-        status = statuses.get(row.status) or escape(str(row.status))
+        shown_status = statuses.get(row.status) or escape(str(row.status))
         unit = _DASH if row.lead_unit_name is None else escape(row.lead_unit_name)
         written.append(
             f'\n            <tr class="{row_class}">{number_cell}'
@@ -172,7 +179,7 @@ def rows_markup(rows: list[selectors.ListRow], *, congress_slug: str) -> SafeStr
             f'\n                <div class="help">{help_text}'
             f"{deputy_cell}{escape(row.deputy_name)}"
             f"{category_cell}{escape(row.category_name)}"
-            f'{status_cell}{escape(str(row.status))}">{status}'
+            f'{status_cell}{escape(str(row.status))}">{shown_status}'
             f"{unit_cell}{unit}{due_cell}{due}{end}"
         )
     return mark_safe("".join(written))  # noqa: S308 - every value in it is escaped
