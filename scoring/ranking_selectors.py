@@ -498,12 +498,13 @@ def category_medians(
     rows = (
         RankingCategoryScore.objects.filter(RankingCategoryScore.in_period(period), ranking=ranking)
         .annotate(
+            # A category's rows of a ranking are one per deputy: equal points in deputy order.
             position=Window(
                 RowNumber(),
                 partition_by=[F("category_code")],
-                order_by=[F(points).asc(), F("pk").asc()],
+                order_by=[F(points).asc(), F("deputy_id").asc()],
             ),
-            present=Window(Count("pk"), partition_by=[F("category_code")]),
+            present=Window(Count("deputy_id"), partition_by=[F("category_code")]),
         )
         .annotate(place=F("position") + Value(field_size) - F("present"))
         .values_list("category_code", "place", points)

@@ -83,19 +83,26 @@ def _board_context(request: HttpRequest, *, compute_form: ComputeForm | None = N
             ),
             "group_lists": lists[RollupKind.GROUP],
             "station_lists": lists[RollupKind.STATION],
+            "group_list_panel": board_list_panel(
+                lists[RollupKind.GROUP], title=gettext("Deputy groups")
+            ),
+            "station_list_panel": board_list_panel(
+                lists[RollupKind.STATION], title=gettext("Liaison stations")
+            ),
             "trace_query": trace_query,
         }
     )
     return context
 
 
-# The board's rows ------------------------------------------------------------------------------
+# The board's rows and lists ---------------------------------------------------------------------
 #
 # A page of 50 rows of a dozen categories made some 15,000 template nodes render, more than half
-# of the page's time. The rows are written here instead, as the row template kept in
-# tests/scoring/test_board_rows.py (the page's former one, with scoring/rankings/change.html)
-# writes them, character for character; that test holds the two to each other over varied rows.
-# Labels are translated and values localised and escaped as the template tags do it.
+# of the page's time. The rows, and the red and black lists, are written here instead, as the
+# page's former templates kept in tests/scoring/ (board_rows_reference.html, with
+# scoring/rankings/change.html, and board_lists_reference.html) write them, character for
+# character; tests/scoring/test_board_rows.py holds the two to each other over varied rows and
+# lists. Labels are translated and values localised and escaped as the template tags do it.
 
 # A deputy id no real one equals: the address around it is worked out once per page.
 _MARKER = 918273645546372819
@@ -235,6 +242,51 @@ def board_rows(
             "              </tr>\n            "
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped
+
+
+def board_list_panel(lists: selectors.Lists, *, title: str) -> SafeString:
+    """A panel of a red and a black list, as the list template kept in
+    tests/scoring/board_lists_reference.html writes it (held to it by the same test)."""
+
+    def items(rollups) -> str:
+        return "".join(
+            f'<li><span class="rollup-rank">{_escaped(rollup.rank)}</span>'
+            f' {_escaped(rollup.name)} <span class="muted">'
+            + ngettext(
+                "%(average)s points average, %(counter)s deputy",
+                "%(average)s points average, %(counter)s deputies",
+                rollup.deputy_count,
+            )
+            % {
+                "average": str(floatformat(rollup.points_average, "-2")),
+                "counter": _escaped(rollup.deputy_count),
+            }
+            + "</span></li>"
+            for rollup in rollups
+        )
+
+    if lists.red or lists.black:
+        if lists.black:
+            black = f"\n          <ol>\n            {items(lists.black)}\n          </ol>\n        "
+        else:
+            black = f'<p class="empty">{gettext("Too few to list.")}</p>'
+        body = (
+            '\n    <div class="red-black">\n      <div class="red-list">\n'
+            '        <h4><span class="list-mark list-red" aria-hidden="true"></span>'
+            f"{gettext('Red list (highest averages)')}</h4>\n"
+            f"        <ol>\n          {items(lists.red)}\n        </ol>\n      </div>\n"
+            '      <div class="black-list">\n'
+            '        <h4><span class="list-mark list-black" aria-hidden="true"></span>'
+            f"{gettext('Black list (lowest averages)')}</h4>\n        {black}\n"
+            "      </div>\n    </div>\n  "
+        )
+    else:
+        body = f'\n    <p class="empty">{gettext("Nothing to list in this snapshot.")}</p>\n  '
+    panel = (
+        f'<section class="panel ranking-list-panel">\n  <h3>{_escaped(title)}</h3>\n  {body}'
+        "\n</section>\n"
+    )
+    return mark_safe(panel)  # noqa: S308 - every value in it is escaped
 
 
 def _job(request: HttpRequest) -> JobRun | None:

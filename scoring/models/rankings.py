@@ -22,8 +22,8 @@ def snapshot_reference(to, verbose_name, *, related_name: str = "+") -> models.F
     The ranking engine writes a quarter's ~150,000 of these in one statement, taking every id
     from the rows it joins in the same transaction, and never changes them. The database
     neither checks them (three foreign-key checks per row cost more than the ranking itself) nor
-    indexes them one by one (the composite indexes below serve every read); Django still
-    deletes them with what they point to.
+    indexes them one by one (the composite keys and indexes below serve every read); Django
+    still deletes them with what they point to.
     """
     return models.ForeignKey(
         to,
@@ -142,8 +142,13 @@ class RankingCategoryScore(models.Model):
     One row holds both periods (half the rows of one per period: a quarter's snapshot of a
     large congress writes some 50,000 of them). A category the deputy scored earlier in the
     year but not this quarter has zeros for the quarter; `for_period` reads one period.
+
+    Keyed by what identifies a row, with no id: the key is the one index a snapshot writes
+    (an id would add a sequence and a second index to its largest statement), and it serves
+    every read (a ranking's scores, a deputy's, a page of deputies').
     """
 
+    pk = models.CompositePrimaryKey("ranking", "deputy", "category_code")
     congress = snapshot_reference(Congress, _("congress"))
     ranking = snapshot_reference(Ranking, _("ranking"), related_name="category_scores")
     deputy = snapshot_reference(Deputy, _("deputy"))
@@ -173,11 +178,6 @@ class RankingCategoryScore(models.Model):
     class Meta:
         verbose_name = _("category score")
         verbose_name_plural = _("category scores")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["ranking", "deputy", "category_code"], name="ranking_category_unique"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.deputy_id} {self.category_code}"
@@ -196,8 +196,14 @@ class RankingCategoryScore(models.Model):
 
 
 class RankingGroupEntry(models.Model):
-    """A deputy's rank inside one of their deputy groups."""
+    """A deputy's rank inside one of their deputy groups.
 
+    Keyed, with no id, by what identifies a row, deputy before group: the one index a snapshot
+    writes also finds a deputy's ranks in their groups (a second index would cost a quarter's
+    snapshot a tenth of its time to write).
+    """
+
+    pk = models.CompositePrimaryKey("ranking", "period", "deputy", "group")
     congress = snapshot_reference(Congress, _("congress"))
     ranking = snapshot_reference(Ranking, _("ranking"), related_name="group_entries")
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
@@ -210,13 +216,6 @@ class RankingGroupEntry(models.Model):
     class Meta:
         verbose_name = _("rank in a group")
         verbose_name_plural = _("ranks in groups")
-        constraints = [
-            # Deputy before group: the one index also finds a deputy's ranks in their groups
-            # (a second index would cost a quarter's snapshot a tenth of its time to write).
-            models.UniqueConstraint(
-                fields=["ranking", "period", "deputy", "group"], name="ranking_group_entry_unique"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.group_id} {self.deputy_id} #{self.rank}"

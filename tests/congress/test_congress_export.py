@@ -110,6 +110,8 @@ def test_an_export_loads_into_an_empty_installation_and_exports_the_same(media, 
         "scoring.dutyrecord",
         "scoring.ranking",
         "scoring.rankingentry",
+        "scoring.rankingcategoryscore",
+        "scoring.rankinggroupentry",
         "congress.membership",
         "congress.historicalcongress",
         "congress.auditevent",
@@ -158,6 +160,40 @@ def test_an_export_loads_into_an_empty_installation_and_exports_the_same(media, 
     assert list(Congress.objects.values_list("slug", flat=True)) == ["xiangcheng"]
     # New rows get new ids after the imported ones.
     assert CongressFactory().pk > congress.pk
+
+
+KEYED_BY_COLUMNS = ("scoring.rankingcategoryscore", "scoring.rankinggroupentry")
+
+
+def test_an_export_made_when_snapshot_rows_had_ids_still_loads(media, tmp_path):
+    """Category scores and ranks in groups are keyed by their columns; an export made while they
+    still had an id loads without it, and exports again as one made now."""
+    loadgen.generate(slug="xiangcheng", deputies=20, years=1, stdout=None)
+    now = tmp_path / "now.zip"
+    portability.export_congress(slug="xiangcheng", output=now)
+    entries = _entries(now)
+    data = json.loads(entries[portability.DATA_NAME])
+    counts = {}
+    for table in data["models"]:
+        if table["model"] in KEYED_BY_COLUMNS:
+            assert "id" not in table["fields"] and table["rows"]
+            table["fields"] = ["id", *table["fields"]]
+            table["rows"] = [[n, *row] for n, row in enumerate(table["rows"], start=1)]
+            counts[table["model"]] = len(table["rows"])
+    assert set(counts) == set(KEYED_BY_COLUMNS)
+    before = tmp_path / "before.zip"
+    with zipfile.ZipFile(before, "w") as archive:
+        for name, content in entries.items():
+            if name == portability.DATA_NAME:
+                content = json.dumps(data, ensure_ascii=False).encode()
+            archive.writestr(name, content)
+    call_command("flush", interactive=False, verbosity=0)
+
+    summary = portability.import_congress(source=before)
+    assert {label: summary.rows[label] for label in KEYED_BY_COLUMNS} == counts
+    again = tmp_path / "again.zip"
+    portability.export_congress(slug="xiangcheng", output=again)
+    assert _data(again)["models"] == _data(now)["models"]
 
 
 def test_an_import_is_refused_where_the_congress_or_its_ids_exist(media, tmp_path):

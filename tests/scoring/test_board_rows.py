@@ -1,5 +1,6 @@
-"""The ranking board's rows, written in Python, are the rows its template wrote: character for
-character, over varied rows, in Chinese and in English, and on the page itself."""
+"""The ranking board's rows and its red and black lists, written in Python, are what its
+templates wrote: character for character, over varied rows and lists, in Chinese and in English,
+and on the page itself."""
 
 from __future__ import annotations
 
@@ -17,14 +18,15 @@ from hypothesis import strategies as st
 
 from congress.models import Role
 from deputies.models import Deputy, DeputyLevel
-from scoring.models import Ranking, RankingEntry, WarningLevel
+from scoring.models import Ranking, RankingEntry, RankingRollup, RollupKind, WarningLevel
 from scoring.ranking_selectors import (
     LEVEL_ORDER,
+    Lists,
     WarningShown,
     decorate_entries,
     ranking_entries,
 )
-from scoring.ranking_views import board_rows
+from scoring.ranking_views import board_list_panel, board_rows
 from tests.factories import (
     DeputyGroupFactory,
     DutyWarningFactory,
@@ -35,6 +37,9 @@ from tests.scoring.test_ranking_pages import board_url, three  # noqa: F401
 
 REFERENCE = engines["django"].from_string(
     (Path(__file__).parent / "board_rows_reference.html").read_text(encoding="utf-8")
+)
+LISTS_REFERENCE = engines["django"].from_string(
+    (Path(__file__).parent / "board_lists_reference.html").read_text(encoding="utf-8")
 )
 SLUG = "xiangcheng"
 
@@ -178,6 +183,30 @@ def test_the_rows_speak_chinese_and_escape_what_they_show():
     assert f"/c/{SLUG}/duties/rankings/9/deputies/5/?period=quarter" in written
 
 
+rollups = st.builds(
+    RankingRollup,
+    rank=st.integers(1, 20000),
+    name=text,
+    points_average=points,
+    deputy_count=st.integers(0, 3000),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    red=st.lists(rollups, max_size=5),
+    black=st.lists(rollups, max_size=5),
+    title=st.sampled_from(["Deputy groups", "Liaison stations", "<小组> & “站”"]),
+    language=st.sampled_from(["zh-hans", "en"]),
+)
+def test_the_lists_are_the_templates_character_for_character(red, black, title, language):
+    lists = Lists(kind=RollupKind.GROUP, red=red, black=black)
+    with translation.override(language):
+        written = board_list_panel(lists, title=translation.gettext(title))
+        expected = LISTS_REFERENCE.render({"lists": lists, "title": translation.gettext(title)})
+    assert written == expected
+
+
 def test_the_board_page_shows_the_rows_the_former_reads_and_template_gave(
     staff,
     three,  # noqa: F811
@@ -230,6 +259,14 @@ def test_the_board_page_shows_the_rows_the_former_reads_and_template_gave(
         assert entries
         body = response.content.decode()
         assert f"<tbody>\n            {expected}\n          </tbody>" in body
+        panels = [
+            LISTS_REFERENCE.render({"lists": context[lists], "title": translation.gettext(title)})
+            for lists, title in (
+                ("group_lists", "Deputy groups"),
+                ("station_lists", "Liaison stations"),
+            )
+        ]
+        assert f"{panels[0]}\n      {panels[1]}\n    </div>" in body
     body = staff.get(board_url(tenant_a)).content.decode()
     assert "&lt;第二&gt;小组" in body and "&lt;未履职&gt;" in body and "2 项预警" in body
 

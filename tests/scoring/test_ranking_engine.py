@@ -24,6 +24,7 @@ from scoring.models import (
     DutyQuarter,
     DutyRecord,
     DutyRecordEvent,
+    DutyWarning,
     Period,
     Ranking,
     RankingCategoryScore,
@@ -31,9 +32,11 @@ from scoring.models import (
     RankingGroupEntry,
     RankingRollup,
     RecordStatus,
+    WarningStatus,
 )
 from scoring.ranking import _category_sql, _sittings, deputy_live_scores, ranking_compute
 from tests.factories import (
+    CongressFactory,
     CongressSessionFactory,
     DeputyFactory,
     DeputyGroupFactory,
@@ -257,6 +260,97 @@ def test_a_revised_rule_set_leaves_the_closed_quarter_as_it_was(tenant_a, commit
         assert quarter["李华"].previous_rank == 2 and quarter["李华"].rank == 1
         assert quarter["李华"].rank_change == 1
         assert year["张明"].previous_points == D("20")
+
+
+def _snapshot_rows(congress_id: int) -> dict[int, tuple[int, int, int]]:
+    """Per ranking id, its entries, category scores and ranks in groups, across congresses."""
+    counts: dict[int, tuple[int, int, int]] = {}
+    with scopes_disabled():
+        for model in (RankingEntry, RankingCategoryScore, RankingGroupEntry):
+            for ranking_id in model._base_manager.filter(congress_id=congress_id).values_list(
+                "ranking_id", flat=True
+            ):
+                row = list(counts.get(ranking_id, (0, 0, 0)))
+                row[(RankingEntry, RankingCategoryScore, RankingGroupEntry).index(model)] += 1
+                counts[ranking_id] = tuple(row)
+    return counts
+
+
+def test_deleting_a_ranking_or_a_congress_deletes_its_snapshot_rows(tenant_a, tenant_b, committee):
+    """Category scores and ranks in groups are keyed by their columns (no id) and the database
+    does not check their references: Django deletes them with their ranking and congress."""
+    congress = tenant_a.congress
+    with tenant_a.scope():
+        for day in (date(2026, 2, 3), date(2026, 5, 6)):
+            DutyRecordFactory(congress=congress, deputy=committee["张明"], occurred_on=day)
+        DutyRecordFactory(congress=congress, deputy=committee["王芳"], occurred_on=date(2026, 5, 7))
+    with tenant_a.scope(), at(date(2026, 7, 2)):
+        for quarter in (1, 2):
+            services.duty_quarter_close(actor=None, congress=congress, year=2026, quarter=quarter)
+        first = ranking_compute(congress=congress, year=2026, quarter=1)
+        second = ranking_compute(congress=congress, year=2026, quarter=2)
+    # A third snapshot, of the other congress, that neither deletion may touch.
+    other = tenant_b.congress
+    with tenant_b.scope():
+        deputy = DeputyFactory(congress=other, name="孙丽")
+        GroupMembershipFactory(
+            congress=other, group=DeputyGroupFactory(congress=other), deputy=deputy
+        )
+        services.rule_set_create_from_preset(actor=None, congress=other, year=2026, preset="six")
+        DutyRecordFactory(congress=other, deputy=deputy, occurred_on=date(2026, 2, 3))
+    with tenant_b.scope(), at(date(2026, 4, 2)):
+        services.duty_quarter_close(actor=None, congress=other, year=2026, quarter=1)
+        kept = ranking_compute(congress=other, year=2026, quarter=1)
+
+    # Four deputies, each in one group, twice over (quarter and year); a score row per category
+    # scored in the year so far.
+    rows = _snapshot_rows(congress.pk)
+    assert rows == {first.pk: (8, 1, 8), second.pk: (8, 2, 8)}
+    assert _snapshot_rows(other.pk) == {kept.pk: (2, 1, 2)}
+
+    with tenant_a.scope():
+        # Its warnings name it (and keep it): undone first, as the benchmark undoes a ranking.
+        DutyWarning.objects.filter(raised_by=second).delete()
+        DutyWarning.objects.filter(cleared_by=second).update(
+            status=WarningStatus.ACTIVE, cleared_by=None, cleared_at=None
+        )
+        second.delete()
+    assert _snapshot_rows(congress.pk) == {first.pk: rows[first.pk]}
+
+    assert _snapshot_rows(other.pk) == {kept.pk: (2, 1, 2)}
+
+    # A congress with rankings cannot be deleted (its rule sets and rankings are protected);
+    # the rows go with one that has none but still holds such rows (written by hand here).
+    with scopes_disabled():
+        gone = CongressFactory(slug="gone")
+        deputy = DeputyFactory(congress=gone)
+        group = DeputyGroupFactory(congress=gone)
+        RankingCategoryScore.objects.create(
+            congress=gone,
+            ranking_id=0,
+            deputy=deputy,
+            category_code="study",
+            category_name="学习培训",
+            record_count=1,
+            recess_count=0,
+            raw_points=D("10"),
+            points=D("10"),
+            year_record_count=1,
+            year_recess_count=0,
+            year_raw_points=D("10"),
+            year_points=D("10"),
+        )
+        for period in Period.values:
+            RankingGroupEntry.objects.create(
+                congress=gone, ranking_id=0, period=period, group=group, deputy=deputy, rank=1
+            )
+    assert _snapshot_rows(gone.pk) == {0: (0, 1, 2)}
+    gone_id = gone.pk
+    with scopes_disabled():
+        gone.delete()
+    assert _snapshot_rows(gone_id) == {}
+    assert _snapshot_rows(congress.pk) == {first.pk: rows[first.pk]}
+    assert _snapshot_rows(other.pk) == {kept.pk: (2, 1, 2)}
 
 
 def test_caps_per_month_quarter_and_year(tenant_a):
