@@ -533,9 +533,14 @@ def deputy_category_points(*, ranking: Ranking, deputy: Deputy, period: str) -> 
 
 
 def deputy_quarter_history(*, deputy: Deputy, count: int = 8) -> list[RankingEntry]:
-    """The deputy's quarterly totals and ranks from the last `count` snapshots, oldest first."""
+    """The deputy's quarterly totals and ranks from the last `count` snapshots, oldest first.
+
+    Read through the congress's rankings, one lookup in the entries' unique index each (they
+    have no index by deputy)."""
     entries = list(
-        RankingEntry.objects.filter(deputy=deputy, period=Period.QUARTER)
+        RankingEntry.objects.filter(
+            ranking__congress=deputy.congress_id, period=Period.QUARTER, deputy=deputy
+        )
         .select_related("ranking")
         .order_by("-ranking__year", "-ranking__quarter")[:count]
     )

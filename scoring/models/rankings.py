@@ -113,13 +113,14 @@ class RankingEntry(models.Model):
         verbose_name_plural = _("ranking entries")
         ordering = ["rank", "deputy_id"]
         constraints = [
+            # Also serves a deputy's history: through the congress's few rankings, one lookup
+            # each (a second index by deputy cost every snapshot its upkeep).
             models.UniqueConstraint(
                 fields=["ranking", "period", "deputy"], name="ranking_entry_unique"
             )
         ]
         indexes = [
             models.Index(fields=["ranking", "period", "rank"], name="ranking_entry_rank_idx"),
-            models.Index(fields=["deputy", "period"], name="ranking_entry_deputy_idx"),
         ]
 
     def __str__(self) -> str:
