@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress.fields import ScopedChoiceField
-from congress.widgets import FlatChoices, LongSelect
+from congress.widgets import FlatChoices, LongSelect, RowChoices
 from suggestions import office_selectors as selectors
 from suggestions.models import Suggestion, SuggestionKind, SuggestionStatus, SupervisionKind
 from suggestions.office_services import MAX_NAME, MAX_REASON, MAX_SUPERVISION_TEXT
@@ -22,7 +22,7 @@ class SuggestionFilterForm(forms.Form):
 
     The selects are written in one pass (LongSelect), the same markup as Django's Select without
     a template per option, and the lists read from the database are given as they are
-    (FlatChoices) instead of being checked pair by pair on every request.
+    (FlatChoices, RowChoices) instead of being checked pair by pair on every request.
     """
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
@@ -61,14 +61,8 @@ class SuggestionFilterForm(forms.Form):
                 *[(str(pk), name) for pk, name in choices["sessions"]],
             ]
         )
-        self.fields["category"].choices = FlatChoices(
-            _with_blank(
-                [(str(pk), name) for pk, name in choices["categories"]], _("All categories")
-            )
-        )
-        self.fields["unit"].choices = FlatChoices(
-            _with_blank([(str(pk), name) for pk, name in choices["units"]], _("All units"))
-        )
+        self.fields["category"].choices = RowChoices(_("All categories"), choices["categories"])
+        self.fields["unit"].choices = RowChoices(_("All units"), choices["units"])
         self.fields["due_within"].widget.attrs.update({"placeholder": "15", "size": "4"})
 
     def filters(self) -> selectors.SuggestionFilters:
