@@ -506,9 +506,9 @@ def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
     if rule_set is None:
         return result
     sittings = _sittings(deputy.congress_id, year)
-    sql = _category_sql(
-        cap_periods=_cap_periods(rule_set), one_deputy=True, sittings=len(sittings) // 2
-    )
+    items = list(rule_set.items.all())  # the caps' periods and the categories' order
+    cap_periods = {item.cap_period for item in items if item.cap_period}
+    sql = _category_sql(cap_periods=cap_periods, one_deputy=True, sittings=len(sittings) // 2)
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
@@ -522,7 +522,7 @@ def deputy_live_scores(*, deputy: Deputy, year: int, quarter: int) -> dict:
             ),
         )
         rows = cursor.fetchall()
-    order = {item.code: item.position for item in rule_set.items.all()}
+    order = {item.code: item.position for item in items}
     for row in sorted(rows, key=lambda row: (order.get(row[1], 999), row[1])):
         _deputy_id, code, name = row[:3]
         periods = {Period.QUARTER.value: row[3:7], Period.YEAR.value: row[7:11]}
