@@ -308,7 +308,14 @@ def _template(request: HttpRequest) -> str:
 @permission_required(VIEW)
 @require_safe
 def board(request: HttpRequest, congress_slug: str) -> HttpResponse:
-    return render(request, _template(request), _board_context(request))
+    template = _template(request)
+    if template.endswith("#ranking-job"):
+        # The page polls the job's state every two seconds while a quarter is ranked: the
+        # fragment shows the job alone, so the board is not read for it.
+        job = _job(request)
+        context = {"job": job, "polling": job is not None and job.status in RUNNING}
+        return render(request, template, context)
+    return render(request, template, _board_context(request))
 
 
 @permission_required(COMPUTE)

@@ -1,5 +1,6 @@
 """The ranking board's reads: the red and black lists of both kinds in one query that reads
-only the ends of each list, ties included, and the rankings read once a page."""
+only the ends of each list, ties included, the rankings read once a page, and a polled job's
+state read without the board."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
-from congress.models import Role
+from congress.models import JobRun, JobStatus, Role
 from scoring.models import Period, RollupKind
 from scoring.ranking_selectors import LIST_SIZE, red_and_black, red_and_black_lists
 from tests.factories import DeputyGroupFactory, LiaisonStationFactory, RankingFactory
@@ -112,3 +113,50 @@ def test_the_board_reads_its_rankings_and_lists_once(tenant_a, client_as, three)
         assert len(rankings) == 1 and len(rollups) == 1
     labels = [ranking.label for ranking in response.context["rankings"]]
     assert labels == ["2026Q2", "2026Q1"] and response.context["ranking"] == three["q2"]
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        (JobStatus.RUNNING, 'hx-trigger="every 2s"'),
+        (JobStatus.SUCCEEDED, 'class="ranking-done"'),
+        (JobStatus.FAILED, 'role="alert"'),
+    ],
+)
+def test_polling_a_job_reads_the_job_alone(
+    tenant_a,
+    tenant_b,
+    client_as,
+    three,  # noqa: F811
+    status,
+    shown,
+):
+    staff = client_as(tenant_a.user(Role.COMMITTEE_STAFF))
+    with scopes_disabled():  # test setup
+        job = JobRun.objects.create(
+            congress=tenant_a.congress,
+            task_name="scoring.compute_ranking",
+            label="排名",
+            status=status,
+            progress=40,
+        )
+    url = board_url(tenant_a, quarter="2026Q1", job=job.pk)
+    with CaptureQueriesContext(connection) as queries:
+        response = staff.get(url, headers={"HX-Request": "true", "HX-Target": "ranking-job"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="ranking-job"') and shown in body
+    assert ('value="40"' in body) == (status == JobStatus.RUNNING)
+    assert not [q for q in queries if "scoring_ranking" in q["sql"]]
+    # The whole page shows the same job.
+    assert shown in staff.get(url).content.decode()
+    # Another congress's job is not found, polled or not.
+    with scopes_disabled():  # test setup
+        foreign = JobRun.objects.create(
+            congress=tenant_b.congress, task_name="scoring.compute_ranking", label="排名"
+        )
+    polled = staff.get(
+        board_url(tenant_a, job=foreign.pk),
+        headers={"HX-Request": "true", "HX-Target": "ranking-job"},
+    )
+    assert polled.status_code == 404
