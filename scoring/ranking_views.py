@@ -168,8 +168,9 @@ def board_rows(
             points[key] = str(floatformat(value, "-2"))
         return points[key]
 
-    def counted(singular: str, plural: str, count: int) -> str:
-        return ngettext(singular, plural, count) % {"counter": number(count)}
+    def counted(message: str, count: int) -> str:
+        # The message is given by a ngettext call at each use, where the catalog finds it.
+        return message % {"counter": number(count)}
 
     def change_of(entry) -> str:
         change, places = entry.points_change, entry.rank_change
@@ -180,14 +181,13 @@ def board_rows(
         text = f'<span class="change {direction}">{sign}{point(change)} {labels["points"]}</span>'
         if not places:
             return f'{text} · <span class="muted">{labels["same place"]}</span>\n'
+        count = entry.places_moved
         if places > 0:
-            moved = '<span aria-hidden="true">↑</span>' + counted(
-                "up %(counter)s place", "up %(counter)s places", entry.places_moved
-            )
+            up = ngettext("up %(counter)s place", "up %(counter)s places", count)
+            moved = '<span aria-hidden="true">↑</span>' + counted(up, count)
         else:
-            moved = '<span aria-hidden="true">↓</span>' + counted(
-                "down %(counter)s place", "down %(counter)s places", entry.places_moved
-            )
+            down = ngettext("down %(counter)s place", "down %(counter)s places", count)
+            moved = '<span aria-hidden="true">↓</span>' + counted(down, count)
         direction = "change-up" if places > 0 else "change-down"
         return f'{text} · <span class="change {direction}">{moved}</span>\n'
 
@@ -210,7 +210,8 @@ def board_rows(
         warning = ""
         if entry.warning_level:
             reasons = "；".join(_escaped(item.reason) for item in entry.warnings)
-            count = counted("%(counter)s warning", "%(counter)s warnings", len(entry.warnings))
+            raised = len(entry.warnings)
+            count = counted(ngettext("%(counter)s warning", "%(counter)s warnings", raised), raised)
             warning = (
                 f'<span class="warning-badge warning-{_escaped(entry.warning_level)}"'
                 f' title="{reasons}">{count}</span>'
@@ -265,23 +266,28 @@ def board_list_panel(lists: selectors.Lists, *, title: str) -> SafeString:
             for rollup in rollups
         )
 
+    # Translated outside the f-strings, where the catalog's extraction finds them.
+    red_title = gettext("Red list (highest averages)")
+    black_title = gettext("Black list (lowest averages)")
+    too_few = gettext("Too few to list.")
+    nothing = gettext("Nothing to list in this snapshot.")
     if lists.red or lists.black:
         if lists.black:
             black = f"\n          <ol>\n            {items(lists.black)}\n          </ol>\n        "
         else:
-            black = f'<p class="empty">{gettext("Too few to list.")}</p>'
+            black = f'<p class="empty">{too_few}</p>'
         body = (
             '\n    <div class="red-black">\n      <div class="red-list">\n'
             '        <h4><span class="list-mark list-red" aria-hidden="true"></span>'
-            f"{gettext('Red list (highest averages)')}</h4>\n"
+            f"{red_title}</h4>\n"
             f"        <ol>\n          {items(lists.red)}\n        </ol>\n      </div>\n"
             '      <div class="black-list">\n'
             '        <h4><span class="list-mark list-black" aria-hidden="true"></span>'
-            f"{gettext('Black list (lowest averages)')}</h4>\n        {black}\n"
+            f"{black_title}</h4>\n        {black}\n"
             "      </div>\n    </div>\n  "
         )
     else:
-        body = f'\n    <p class="empty">{gettext("Nothing to list in this snapshot.")}</p>\n  '
+        body = f'\n    <p class="empty">{nothing}</p>\n  '
     panel = (
         f'<section class="panel ranking-list-panel">\n  <h3>{_escaped(title)}</h3>\n  {body}'
         "\n</section>\n"

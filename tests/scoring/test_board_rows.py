@@ -274,3 +274,69 @@ def test_the_board_page_shows_the_rows_the_former_reads_and_template_gave(
 @pytest.fixture
 def staff(tenant_a, client_as):
     return client_as(tenant_a.user(Role.COMMITTEE_STAFF))
+
+
+def plain_entry(rank, points, previous_points=None, previous_rank=None, warnings=()):
+    entry = RankingEntry(
+        deputy=Deputy(pk=rank, name="王", level=DeputyLevel.CITY),
+        rank=rank,
+        points=Decimal(points),
+        previous_points=previous_points,
+        previous_rank=previous_rank,
+    )
+    change = entry.rank_change
+    entry.places_moved = abs(change) if change else 0
+    entry.group_names, entry.station_names, entry.category_cells = [], [], []
+    entry.warnings = [WarningShown(level=level, reason="原因") for level in warnings]
+    entry.warning_level = warnings[0] if warnings else ""
+    return entry
+
+
+def test_the_catalogs_extraction_finds_every_message_the_rows_and_lists_use(monkeypatch):
+    """The messages are named where makemessages reads them (a gettext call with the text,
+    not a variable), so the catalog keeps them."""
+    import shutil
+    import subprocess
+
+    import scoring.ranking_views as views
+
+    xgettext = shutil.which("xgettext")
+    if xgettext is None:
+        pytest.skip("xgettext (GNU gettext) is not installed")
+    used = set()
+    monkeypatch.setattr(views, "gettext", lambda message: used.add(message) or message)
+    monkeypatch.setattr(
+        views,
+        "ngettext",
+        lambda singular, plural, count: used.add(singular) or (singular if count == 1 else plural),
+    )
+    entries = [
+        plain_entry(1, 3, Decimal(1), 3, warnings=["red"]),  # up, with a warning
+        plain_entry(5, 1, Decimal(1), 2),  # down
+        plain_entry(6, 0),  # not ranked last quarter
+        plain_entry(7, 0, Decimal(0), 7),  # the same place
+    ]
+    ranking = Ranking(pk=1, year=2026, quarter=1)
+    views.board_rows(
+        entries, congress_slug=SLUG, ranking=ranking, trace_query="", can_portrait=True
+    )
+    rollup = RankingRollup(rank=1, name="东津", points_average=Decimal(2), deputy_count=2)
+    for lists in ([rollup], [rollup]), ([rollup], []), ([], []):
+        views.board_list_panel(Lists(kind="group", red=lists[0], black=lists[1]), title="")
+    command = [xgettext, "--language=Python", "--keyword=gettext", "--keyword=ngettext:1,2"]
+    extracted = subprocess.run(  # noqa: S603 - a fixed command on the module's own file
+        [*command, "--from-code=UTF-8", "--output=-", views.__file__],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = {
+        line[len('msgid "') : -1] for line in extracted.splitlines() if line.startswith("msgid")
+    }
+    assert {
+        "%(counter)s warning",
+        "down %(counter)s place",
+        "same place",
+        "Too few to list.",
+    } <= used
+    assert used <= found, used - found
