@@ -172,28 +172,40 @@ def decorate_entries(entries, *, ranking: Ranking, period: str, categories: list
     two queries for the whole page."""
     entries = list(entries)
     deputy_ids = [entry.deputy_id for entry in entries]
-    scores: dict[int, dict[str, Decimal]] = {}
-    for deputy_id, code, points in category_scores(
-        ranking=ranking, period=period, deputy_id__in=deputy_ids
-    ).values_list("deputy_id", "category_code", "period_points"):
-        scores.setdefault(deputy_id, {})[code] = points
+    scores = _page_scores(ranking=ranking, period=period, deputy_ids=deputy_ids)
     warnings: dict[int, list[DutyWarning]] = {}
     for warning in warnings_in_force(ranking=ranking, deputy_ids=deputy_ids).order_by("pk"):
         warnings.setdefault(warning.deputy_id, []).append(warning)
     for entry in entries:
         _places_moved(entry)
-        own = scores.get(entry.deputy_id, {})
-        entry.category_cells = [
-            {"code": category.code, "name": category.name, "points": own.get(category.code)}
-            for category in categories
-        ]
-        entry.warnings = warnings.get(entry.deputy_id, [])
-        entry.warning_level = max(
-            (warning.level for warning in entry.warnings),
-            key=lambda level: LEVEL_ORDER.get(level, 0),
-            default="",
-        )
+        _attach(entry, scores=scores, warnings=warnings, categories=categories)
     return entries
+
+
+def _page_scores(*, ranking: Ranking, period: str, deputy_ids) -> dict[int, dict[str, Decimal]]:
+    """A page's category points, by deputy and category code: one query."""
+    scores: dict[int, dict[str, Decimal]] = {}
+    for deputy_id, code, points in category_scores(
+        ranking=ranking, period=period, deputy_id__in=deputy_ids
+    ).values_list("deputy_id", "category_code", "period_points"):
+        scores.setdefault(deputy_id, {})[code] = points
+    return scores
+
+
+def _attach(entry: RankingEntry, *, scores: dict, warnings: dict, categories: list[Category]):
+    """An entry's category points in column order, its warnings and the highest of their
+    levels, from what `decorate_entries` or `board_decorate` read for the page."""
+    own = scores.get(entry.deputy_id, {})
+    entry.category_cells = [
+        {"code": category.code, "name": category.name, "points": own.get(category.code)}
+        for category in categories
+    ]
+    entry.warnings = warnings.get(entry.deputy_id, [])
+    entry.warning_level = max(
+        (warning.level for warning in entry.warnings),
+        key=lambda level: LEVEL_ORDER.get(level, 0),
+        default="",
+    )
 
 
 def _places_moved(entry: RankingEntry) -> None:
@@ -261,11 +273,7 @@ def board_decorate(entries, *, ranking: Ranking, period: str, categories: list[C
         .values_list("deputy_links__deputy_id", "name")
     ):
         stations.setdefault(deputy_id, []).append(name)
-    scores: dict[int, dict[str, Decimal]] = {}
-    for deputy_id, code, points in category_scores(
-        ranking=ranking, period=period, deputy_id__in=deputy_ids
-    ).values_list("deputy_id", "category_code", "period_points"):
-        scores.setdefault(deputy_id, {})[code] = points
+    scores = _page_scores(ranking=ranking, period=period, deputy_ids=deputy_ids)
     warnings: dict[int, list[WarningShown]] = {}
     for deputy_id, level, reason in (
         warnings_in_force(ranking=ranking, deputy_ids=deputy_ids)
@@ -277,17 +285,7 @@ def board_decorate(entries, *, ranking: Ranking, period: str, categories: list[C
         _places_moved(entry)
         entry.group_names = groups.get(entry.deputy_id, [])
         entry.station_names = stations.get(entry.deputy_id, [])
-        own = scores.get(entry.deputy_id, {})
-        entry.category_cells = [
-            {"code": category.code, "name": category.name, "points": own.get(category.code)}
-            for category in categories
-        ]
-        entry.warnings = warnings.get(entry.deputy_id, [])
-        entry.warning_level = max(
-            (warning.level for warning in entry.warnings),
-            key=lambda level: LEVEL_ORDER.get(level, 0),
-            default="",
-        )
+        _attach(entry, scores=scores, warnings=warnings, categories=categories)
     return entries
 
 
