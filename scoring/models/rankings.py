@@ -142,7 +142,8 @@ class RankingCategoryScore(models.Model):
 
     One row holds both periods (half the rows of one per period: a quarter's snapshot of a
     large congress writes some 50,000 of them). A category the deputy scored earlier in the
-    year but not this quarter has zeros for the quarter; `fields_for` and `in_period` read one period.
+    year but not this quarter has zeros for the quarter; `fields_for` and `in_period` read one
+    period.
 
     Keyed by what identifies a row, with no id: the key is the one index a snapshot writes
     (an id would add a sequence and a second index to its largest statement), and it serves
