@@ -9,4 +9,5 @@ class CongressConfig(AppConfig):
     def ready(self) -> None:
         # Receivers: the accounts pages' (sessions, the second sign-in step) and the audit log's
         # (sign-ins, lockouts, state changes), with its checks and job.
-        from congress import account_signals, audit_receivers  # noqa: F401
+        # The data versions' watch on every connection, which cached page parts are keyed by.
+        from congress import account_signals, audit_receivers, data_versions  # noqa: F401

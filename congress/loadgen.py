@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from congress import data_versions
 from congress.errors import DomainError
 from congress.models import Congress, CongressLevel, Membership, Role, User
 
@@ -351,6 +352,8 @@ def _insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequ
                 for row in rows:
                     copy.write_row(row)
                     count += 1
+            # COPY is not seen by the connection's watch for changes: say so.
+            data_versions.written(table, connection=connection)
             return count
         marks = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608

@@ -51,6 +51,7 @@ def _fast_and_isolated(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = FAST_HASHER
+    settings.LVZHI_CHECK_CACHED_READS = True
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
