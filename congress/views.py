@@ -9,10 +9,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from congress import audit_selectors, selectors, services
+from congress import audit_selectors, data_versions, selectors, services
 from congress.access import membership_get, permission_required
 from congress.errors import DomainError
 from congress.forms import (
@@ -27,6 +28,15 @@ from congress.pages import form_error, post_only
 from congress.password_validation import PASSWORD_FLOOR_CLASSES, PASSWORD_FLOOR_LENGTH
 from congress.permissions import STAFF_ROLES, membership_can
 from deputies import selectors as deputy_selectors
+from deputies.models import Deputy
+from liaison.models import (
+    DeputyGroup,
+    GroupMembership,
+    LiaisonStation,
+    ReceptionDay,
+    ReceptionDuty,
+    StationDeputy,
+)
 from liaison.reception_selectors import next_reception_for_deputy_user
 
 HOME_TEMPLATES = {
@@ -64,6 +74,18 @@ def root(request: HttpRequest) -> HttpResponse:
     return render(request, "congress/choose.html", {"memberships": memberships})
 
 
+# The tables a deputy's home is read from (its cached part is keyed by their versions).
+DEPUTY_HOME_READS = (
+    Deputy,
+    DeputyGroup,
+    GroupMembership,
+    LiaisonStation,
+    StationDeputy,
+    ReceptionDay,
+    ReceptionDuty,
+)
+
+
 @permission_required("congress.view_home")
 def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
     template = HOME_TEMPLATES[request.membership.role]
@@ -72,19 +94,35 @@ def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
         context["member_count"] = selectors.member_list(congress=request.congress).count()
         context["recent_changes"] = selectors.audit_log_recent(limit=5)
     elif request.membership.role == Role.DEPUTY:
-        deputy = deputy_selectors.deputy_for_user(user=request.user)
-        if deputy is not None:
-            context["deputy"] = deputy
-            context.update(deputy_selectors.deputy_home_links(deputy=deputy))
-            context["next_reception"] = next_reception_for_deputy_user(
-                request.user, deputy_ids=[deputy.pk]
+        # Read once per version of the congress's data (congress.data_versions) and day.
+        today = timezone.localdate()
+        context.update(
+            data_versions.cached(
+                "deputy-home",
+                congress_id=request.congress.pk,
+                reads=DEPUTY_HOME_READS,
+                parts=(request.user.pk, today),
+                build=lambda: _deputy_home(request.user, today=today),
             )
+        )
     elif request.membership.role == Role.SECURITY_ADMIN:
         context["member_count"] = selectors.member_list(congress=request.congress).count()
         context["locked"] = audit_selectors.locked_accounts(congress=request.congress)
     elif request.membership.role == Role.AUDITOR:
         context.update(audit_selectors.audit_overview())
     return render(request, template, context)
+
+
+def _deputy_home(user, *, today) -> dict:
+    """A deputy's home: the deputy, their groups and stations, and their next reception day."""
+    deputy = deputy_selectors.deputy_for_user(user=user)
+    if deputy is None:
+        return {}
+    return {
+        "deputy": deputy,
+        **deputy_selectors.deputy_home_links(deputy=deputy),
+        "next_reception": next_reception_for_deputy_user(user, today=today, deputy_ids=[deputy.pk]),
+    }
 
 
 @permission_required("congress.view_members")

@@ -8,7 +8,8 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from congress.models import User
+from congress import data_versions
+from congress.models import Congress, User
 from deputies.models import Deputy, DeputyStatus
 
 from .models import (
@@ -31,7 +32,18 @@ ZERO = Decimal("0")
 
 
 def own_deputy(*, user: User) -> Deputy | None:
-    """The roster entry the account acts as: a serving one first, then the latest term."""
+    """The roster entry the account acts as: a serving one first, then the latest term. Every
+    page and post of a deputy asks: read once per version of the roster (congress.data_versions).
+    """
+    return data_versions.cached(
+        "own-deputy",
+        reads=(Deputy, Congress),
+        parts=(user.pk,),
+        build=lambda: _own_deputy(user=user),
+    )
+
+
+def _own_deputy(*, user: User) -> Deputy | None:
     serving = Case(When(status=DeputyStatus.SERVING, then=Value(0)), default=Value(1))
     return (
         Deputy.objects.filter(user=user)

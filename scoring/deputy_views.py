@@ -10,20 +10,56 @@ from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from congress import data_versions
 from congress.access import permission_required, require
 from congress.errors import DomainError
+from congress.models import Congress
 from congress.pages import form_error
+from deputies.models import Deputy
+from liaison.models import DeputyGroup
+from suggestions.models import CongressSession
 
 from . import deputy_selectors as selectors
 from . import services
 from .deputy_forms import DutyReportForm
-from .models import DutyRecord, RecordStatus, WarningStatus
+from .models import (
+    DutyQuarter,
+    DutyRecord,
+    DutyWarning,
+    Ranking,
+    RankingCategoryScore,
+    RankingEntry,
+    RankingGroupEntry,
+    RecordStatus,
+    RuleItem,
+    RuleSet,
+    WarningRule,
+    WarningStatus,
+)
 
 PAGE_SIZE = 20
+# The tables the points page is read from (its cached part is keyed by their versions).
+POINTS_READS = (
+    Congress,
+    CongressSession,
+    WarningRule,
+    Deputy,
+    DeputyGroup,
+    RankingGroupEntry,
+    DutyRecord,
+    DutyQuarter,
+    DutyWarning,
+    Ranking,
+    RankingEntry,
+    RankingCategoryScore,
+    RuleSet,
+    RuleItem,
+)
 TEMPLATES = "scoring/deputy/"
 
 # What each step of a record's history is called on its page.
@@ -45,18 +81,33 @@ def _not_linked(request: HttpRequest) -> HttpResponse:
 
 @permission_required("scoring.view_own_points")
 def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
+    # Read once per version of the congress's data (congress.data_versions), quarter asked for
+    # and day (which quarter is the current one).
+    context = data_versions.cached(
+        "duty-points",
+        congress_id=request.congress.pk,
+        reads=POINTS_READS,
+        parts=(request.user.pk, request.GET.get("quarter"), timezone.localdate()),
+        build=lambda: _home(request),
+    )
+    if context is None:
+        return _not_linked(request)
+    return render(request, TEMPLATES + "home.html", context)
+
+
+def _home(request: HttpRequest) -> dict | None:
+    """The deputy's points and standing in the quarter asked for, and their open warnings."""
     deputy = selectors.own_deputy(user=request.user)
     if deputy is None:
-        return _not_linked(request)
+        return None
     year, quarter = selectors.chosen_quarter(request.GET.get("quarter"))
     points, standing = selectors.points_and_standing(deputy=deputy, year=year, quarter=quarter)
-    context = {
+    return {
         "deputy": deputy,
         "points": points,
         "standing": standing,
         "warnings": list(selectors.my_warnings(user=request.user, active_only=True)),
     }
-    return render(request, TEMPLATES + "home.html", context)
 
 
 @permission_required("scoring.report_duties")

@@ -10,27 +10,55 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_safe
 
+from congress import data_versions
 from congress.access import permission_required, require
 from congress.errors import DomainError
 from congress.models import JobRun, JobStatus
 from congress.pages import form_error, post_only
 from congress.permissions import membership_can
 from deputies.models import Deputy
+from liaison.models import DeputyGroup, GroupMembership, LiaisonStation, StationDeputy
 from reports.listing import export_query
 
 from . import charts
 from . import ranking_selectors as selectors
-from .models import Period, Ranking, RollupKind
+from .models import (
+    DutyWarning,
+    Period,
+    Ranking,
+    RankingCategoryScore,
+    RankingEntry,
+    RankingRollup,
+    RollupKind,
+    RuleItem,
+    RuleSet,
+)
 from .ranking_forms import BoardFilterForm, ComputeForm
 
 PAGE_SIZE = 50
+# The tables the board is read from (its cached part is keyed by their versions).
+BOARD_READS = (
+    Ranking,
+    RuleSet,
+    RuleItem,
+    RankingEntry,
+    RankingCategoryScore,
+    RankingRollup,
+    DutyWarning,
+    Deputy,
+    DeputyGroup,
+    GroupMembership,
+    LiaisonStation,
+    StationDeputy,
+)
 VIEW = "scoring.view_rankings"
 COMPUTE = "scoring.compute_rankings"
 PORTRAITS = "scoring.view_portraits"
@@ -42,26 +70,50 @@ def _period(text: str | None) -> str:
 
 
 def _board_context(request: HttpRequest, *, compute_form: ComputeForm | None = None) -> dict:
-    ranking, rankings = selectors.board_rankings(request.GET.get("quarter"))
-    form = BoardFilterForm(request.GET, choices=selectors.filter_choices())
-    filters = form.filters()
     can_compute = membership_can(request.membership, COMPUTE)
     can_portrait = membership_can(request.membership, PORTRAITS)
+    can_export = membership_can(request.membership, "scoring.export_rankings")
+    # A published ranking never changes, and groups, stations and deputies seldom do: the board
+    # is read from the data once per version of it (congress.data_versions), per filter and
+    # page, language, and what the reader may open.
+    data = data_versions.cached(
+        "ranking-board",
+        congress_id=request.congress.pk,
+        reads=BOARD_READS,
+        parts=(
+            sorted(request.GET.lists()),
+            translation.get_language(),
+            can_portrait,
+            can_export,
+        ),
+        build=lambda: _board_data(request, can_portrait=can_portrait, can_export=can_export),
+    )
     context = {
-        "ranking": ranking,
-        "rankings": rankings,
-        "form": form,
-        "filters": filters,
+        "ranking": data["ranking"],
+        "filters_form": data["filters_form"],
+        "results": data["results"],
         "can_compute": can_compute,
-        "can_portrait": can_portrait,
-        "can_export": membership_can(request.membership, "scoring.export_rankings"),
-        "export_query": export_query(request),
         "compute_form": compute_form or (ComputeForm() if can_compute else None),
         "job": _job(request),
     }
     context["polling"] = context["job"] is not None and context["job"].status in RUNNING
+    return context
+
+
+def _board_data(request: HttpRequest, *, can_portrait: bool, can_export: bool) -> dict:
+    """What the board shows of the data: the ranking, and the filters and the results written
+    out, all of it the same for every reader with the same rights."""
+    ranking, rankings = selectors.board_rankings(request.GET.get("quarter"))
+    data = {"ranking": ranking, "filters_form": "", "results": ""}
     if ranking is None:
-        return context
+        return data
+    form = BoardFilterForm(request.GET, choices=selectors.filter_choices())
+    filters = form.filters()
+    data["filters_form"] = render_to_string(
+        "scoring/rankings/board.html#ranking-filters",
+        {"form": form, "ranking": ranking, "rankings": rankings},
+        request,
+    )
     categories = selectors.ranking_categories(ranking=ranking, period=filters.period)
     queryset = selectors.board_entries(ranking=ranking, filters=filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -70,29 +122,35 @@ def _board_context(request: HttpRequest, *, compute_form: ComputeForm | None = N
     )
     lists = selectors.red_and_black_lists(ranking=ranking, period=filters.period)
     trace_query = urlencode({"period": filters.period})
-    context.update(
-        {
-            "categories": categories,
-            "page": page,
-            "rows": board_rows(
-                page.object_list,
-                congress_slug=request.congress.slug,
-                ranking=ranking,
-                trace_query=trace_query,
-                can_portrait=can_portrait,
-            ),
-            "group_lists": lists[RollupKind.GROUP],
-            "station_lists": lists[RollupKind.STATION],
-            "group_list_panel": board_list_panel(
-                lists[RollupKind.GROUP], title=gettext("Deputy groups")
-            ),
-            "station_list_panel": board_list_panel(
-                lists[RollupKind.STATION], title=gettext("Liaison stations")
-            ),
-            "trace_query": trace_query,
-        }
+    context = {
+        "ranking": ranking,
+        "filters": filters,
+        "can_export": can_export,
+        "can_portrait": can_portrait,
+        "export_query": export_query(request),
+        "categories": categories,
+        "page": page,
+        "rows": board_rows(
+            page.object_list,
+            congress_slug=request.congress.slug,
+            ranking=ranking,
+            trace_query=trace_query,
+            can_portrait=can_portrait,
+        ),
+        "group_lists": lists[RollupKind.GROUP],
+        "station_lists": lists[RollupKind.STATION],
+        "group_list_panel": board_list_panel(
+            lists[RollupKind.GROUP], title=gettext("Deputy groups")
+        ),
+        "station_list_panel": board_list_panel(
+            lists[RollupKind.STATION], title=gettext("Liaison stations")
+        ),
+        "trace_query": trace_query,
+    }
+    data["results"] = render_to_string(
+        "scoring/rankings/board.html#ranking-results", context, request
     )
-    return context
+    return data
 
 
 # The board's rows and lists ---------------------------------------------------------------------
@@ -321,7 +379,10 @@ def board(request: HttpRequest, congress_slug: str) -> HttpResponse:
         job = _job(request)
         context = {"job": job, "polling": job is not None and job.status in RUNNING}
         return render(request, template, context)
-    return render(request, template, _board_context(request))
+    context = _board_context(request)
+    if template.endswith("#ranking-results"):
+        return HttpResponse(context["results"])
+    return render(request, template, context)
 
 
 @permission_required(COMPUTE)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from congress import data_versions
 from congress.models import Membership, Role
 from liaison.models import StationDeputy
 from liaison.selectors import station_ids_for_staff
@@ -46,6 +48,40 @@ def reportable_items(*, day: date) -> list[RuleItem]:
     """The categories a deputy may report for a day: duties of the rules in force that year."""
     rule_set = rule_set_for_quarter(year=day.year, quarter=quarter_of(day))
     return [item for item in rule_items(rule_set=rule_set) if item.self_reported]
+
+
+# The tables a quarter's rules are read from (`quarter_rules` is cached by their versions).
+QUARTER_RULES_READS = (RuleSet, RuleItem, DutyQuarter)
+
+
+@dataclass(frozen=True)
+class QuarterRules:
+    closed: bool
+    has_rules: bool
+    items: dict[str, RuleItem]
+
+
+def quarter_rules(*, year: int, quarter: int) -> QuarterRules:
+    """Whether a quarter is closed, and the categories of the rules it is scored by: what every
+    duty report checks, read once per version of those tables (congress.data_versions)."""
+    return data_versions.cached(
+        "quarter-rules",
+        reads=QUARTER_RULES_READS,
+        parts=(year, quarter),
+        build=lambda: _quarter_rules(year=year, quarter=quarter),
+    )
+
+
+def _quarter_rules(*, year: int, quarter: int) -> QuarterRules:
+    rule_set = rule_set_for_quarter(year=year, quarter=quarter)
+    closed = DutyQuarter.objects.filter(
+        year=year, quarter=quarter, status=DutyQuarter.Status.CLOSED
+    ).exists()
+    return QuarterRules(
+        closed=closed,
+        has_rules=rule_set is not None,
+        items={item.code: item for item in rule_items(rule_set=rule_set)},
+    )
 
 
 def quarter_is_closed(*, day: date) -> bool:

@@ -34,12 +34,7 @@ from .models import (
     quarter_of,
 )
 from .presets import DEFAULT_WARNING_RULES, PRESETS
-from .selectors import (
-    quarter_bounds,
-    quarter_is_closed,
-    rule_set_current,
-    rule_sets_for_quarter,
-)
+from .selectors import QuarterRules, quarter_bounds, quarter_rules, rule_set_current
 
 MAX_DESCRIPTION = 500
 MAX_REASON = 300
@@ -327,30 +322,30 @@ def in_congress_session(day: date) -> bool:
     return CongressSession.objects.filter(starts_on__lte=day, ends_on__gte=day).exists()
 
 
-def _check_day(day: date | None) -> date:
+def _check_day(day: date | None) -> tuple[date, QuarterRules]:
+    """The day of a duty, checked, with the rules of its quarter."""
     if day is None:
         raise DomainError(_("Enter the date of the duty."), field="occurred_on")
     if day > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), field="occurred_on")
     if day.year < 2000:
         raise DomainError(_("Enter a real date."), field="occurred_on")
-    if quarter_is_closed(day=day):
+    rules = quarter_rules(year=day.year, quarter=quarter_of(day))
+    if rules.closed:
         raise DomainError(
             _("%(year)sQ%(quarter)s is closed: its records can no longer change.")
             % {"year": day.year, "quarter": quarter_of(day)},
             field="occurred_on",
         )
-    return day
+    return day, rules
 
 
-def _item_for(day: date, code: str) -> RuleItem:
-    """The category `code` of the rules the day's quarter is scored by: one query, and a second
-    only to say which is missing."""
-    rule_sets = rule_sets_for_quarter(year=day.year, quarter=quarter_of(day))
-    item = RuleItem.objects.filter(code=code, rule_set=Subquery(rule_sets.values("pk")[:1])).first()
+def _item_for(day: date, code: str, rules: QuarterRules) -> RuleItem:
+    """The category `code` of the rules the day's quarter is scored by."""
+    item = rules.items.get(code)
     if item is not None:
         return item
-    if not rule_sets.exists():
+    if not rules.has_rules:
         raise DomainError(
             _("No scoring rules are set for %(year)s yet.") % {"year": day.year},
             field="occurred_on",
@@ -379,8 +374,8 @@ def duty_record_report(
 ) -> DutyRecord:
     """A deputy reports a duty: it waits for the station's audit. Photos are re-encoded
     without location data; a category that needs evidence needs at least one."""
-    day = _check_day(occurred_on)
-    item = _item_for(day, category)
+    day, rules = _check_day(occurred_on)
+    item = _item_for(day, category, rules)
     if not item.self_reported:
         raise DomainError(
             _("%(name)s is recorded by staff or the system, not reported.") % {"name": item.name},
@@ -435,8 +430,8 @@ def duty_records_enter(
     records need no audit. A deputy who already has this category on this day is skipped.
 
     Returns (created records, skipped deputies)."""
-    day = _check_day(occurred_on)
-    item = _item_for(day, category)
+    day, rules = _check_day(occurred_on)
+    item = _item_for(day, category, rules)
     _check_recess(item, day)
     description = _clean_description(description)
     deputies = list({deputy.pk: deputy for deputy in deputies}.values())

@@ -13,22 +13,33 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from congress import data_versions
 from congress.access import permission_required
 from congress.errors import DomainError
 from congress.pages import form_error, post_only
 from congress.permissions import membership_can
+from deputies.models import Deputy
 from reports.listing import export_query
 from suggestions import lifecycle
 from suggestions import office_selectors as selectors
 from suggestions import office_services as services
 from suggestions.access import suggestion_get
-from suggestions.models import Suggestion, SuggestionKind, SuggestionStatus
+from suggestions.models import (
+    CongressSession,
+    HandlingUnit,
+    Suggestion,
+    SuggestionAssignment,
+    SuggestionCategory,
+    SuggestionKind,
+    SuggestionStatus,
+)
 from suggestions.office_forms import (
     KeyForm,
     MergeForm,
@@ -39,40 +50,77 @@ from suggestions.office_forms import (
 )
 
 PAGE_SIZE = 50
+# The tables the list is read from (its cached part is keyed by their versions).
+LIST_READS = (
+    Suggestion,
+    SuggestionAssignment,
+    SuggestionCategory,
+    CongressSession,
+    HandlingUnit,
+    Deputy,
+)
 BROWSE = "suggestions.browse_suggestions"
 PROCESS = "suggestions.process_suggestions"
-
-
-def _fragment(request: HttpRequest, template: str, target: str) -> str:
-    if request.htmx and request.htmx.target == target:
-        return f"{template}#{target}"
-    return template
 
 
 @permission_required(BROWSE)
 def suggestion_list(request: HttpRequest, congress_slug: str) -> HttpResponse:
     membership = request.membership
     today = timezone.localdate()
+    can_export = membership_can(membership, "suggestions.export_suggestions")
+    # Read from the data once per version of it (congress.data_versions), per filter and page,
+    # reader (what a member sees depends on the role, and for some roles on the person), day
+    # (what is overdue) and language.
+    data = data_versions.cached(
+        "suggestion-list",
+        congress_id=request.congress.pk,
+        reads=LIST_READS,
+        parts=(
+            sorted(request.GET.lists()),
+            membership.role,
+            membership.user_id,
+            today,
+            translation.get_language(),
+            can_export,
+        ),
+        build=lambda: _list_data(request, today=today, can_export=can_export),
+    )
+    if request.htmx and request.htmx.target == "suggestion-table":
+        return HttpResponse(data["table"])
+    form = SuggestionFilterForm(request.GET, choices=data["choices"])
+    form.filters()  # validates, as the table was read
+    context = {
+        "form": form,
+        "table": data["table"],
+        "counts": data["counts"],
+        "due_soon_days": selectors.DUE_SOON_DAYS,
+        "can_process": membership_can(membership, PROCESS),
+    }
+    return render(request, "suggestions/office/list.html", context)
+
+
+def _list_data(request: HttpRequest, *, today, can_export: bool) -> dict:
+    """The list's choices, counts and table (written out) as the member sees them today."""
+    membership = request.membership
     choices = selectors.filter_choices()
-    form = SuggestionFilterForm(request.GET, choices=choices)
-    filters = form.filters()
+    filters = SuggestionFilterForm(request.GET, choices=choices).filters()
     queryset = selectors.suggestion_list(membership=membership, filters=filters, today=today)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.page_rows(page.object_list, choices=choices, today=today)
     context = {
         "page": page,
         "rows": rows_markup(page.object_list, congress_slug=request.congress.slug),
-        "form": form,
         "filters": filters,
-        "counts": selectors.supervision_counts(membership=membership, today=today),
-        "due_soon_days": selectors.DUE_SOON_DAYS,
-        "can_process": membership_can(membership, PROCESS),
-        "can_export": membership_can(membership, "suggestions.export_suggestions"),
+        "can_export": can_export,
         "export_query": export_query(request),
     }
-    return render(
-        request, _fragment(request, "suggestions/office/list.html", "suggestion-table"), context
-    )
+    return {
+        "choices": choices,
+        "counts": selectors.supervision_counts(membership=membership, today=today),
+        "table": render_to_string(
+            "suggestions/office/list.html#suggestion-table", context, request
+        ),
+    }
 
 
 # The list's rows ----------------------------------------------------------------------------
