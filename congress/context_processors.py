@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+import functools
+
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from congress.models import Membership
 from congress.notifications import unread_count
 from congress.permissions import membership_can
 
@@ -48,14 +51,10 @@ def congress_navigation(request) -> dict:
     if congress is None or membership is None:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
+    links = _links(membership.role, congress.slug, get_script_prefix(), get_urlconf())
     items = [
-        {
-            "url": reverse(url_name, kwargs={"congress_slug": congress.slug}),
-            "label": label,
-            "active": url_name == current,
-        }
-        for permission, url_name, label in NAVIGATION
-        if membership_can(membership, permission)
+        {"url": url, "label": label, "active": url_name == current}
+        for url, url_name, label in links
     ]
     # A single link (a deputy's home) is not worth a row of a phone screen.
     navigation = items if len(items) > 1 else []
@@ -67,6 +66,19 @@ def congress_navigation(request) -> dict:
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user=request.user)),
         "calendar_warning_years": SimpleLazyObject(lambda: _calendar_warning_years(membership)),
     }
+
+
+@functools.lru_cache(maxsize=512)
+def _links(role: str, slug: str, prefix: str, urlconf) -> tuple[tuple[str, str, str], ...]:
+    """The links a role sees in a congress, worked out once per process: every permission in
+    NAVIGATION is decided by the role alone (tests/congress/test_pages.py holds this to the
+    permission table), and the addresses change only with the URL configuration."""
+    member = Membership(role=role, is_active=True)
+    return tuple(
+        (reverse(url_name, kwargs={"congress_slug": slug}), url_name, label)
+        for permission, url_name, label in NAVIGATION
+        if membership_can(member, permission)
+    )
 
 
 def _calendar_warning_years(membership) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from congress import context_processors
 from congress.models import Role
+from congress.permissions import membership_can
 
 HOME_TEXT = {
     Role.COMMITTEE_ADMIN: "工作台",
@@ -51,6 +53,21 @@ def test_navigation_follows_the_role(role, shown, hidden, tenant_a, client_as):
     assert ('class="sidenav"' in body) == bool(shown)
     for path in hidden:
         assert f'href="/c/{tenant_a.congress.slug}{path}"' not in body
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_the_navigation_worked_out_per_role_is_what_the_member_may_open(role, tenant_a):
+    # The links are kept per role and congress for the process (context_processors._links):
+    # every permission they show must be decided by the role alone, as it is for the member.
+    member = tenant_a.members[role]
+    expected = [
+        url_name
+        for permission, url_name, _label in context_processors.NAVIGATION
+        if membership_can(member, permission)
+    ]
+    links = context_processors._links(role, tenant_a.congress.slug, "/", None)
+    assert [url_name for _url, url_name, _label in links] == expected
+    assert all(url.startswith(f"/c/{tenant_a.congress.slug}/") for url, _n, _l in links)
 
 
 def test_security_headers(tenant_a, client_as):
