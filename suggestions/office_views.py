@@ -87,10 +87,8 @@ def suggestion_list(request: HttpRequest, congress_slug: str) -> HttpResponse:
     )
     if request.htmx and request.htmx.target == "suggestion-table":
         return HttpResponse(data["table"])
-    form = SuggestionFilterForm(request.GET, choices=data["choices"])
-    form.filters()  # validates, as the table was read
     context = {
-        "form": form,
+        "filters_form": data["filters_form"],
         "table": data["table"],
         "counts": data["counts"],
         "due_soon_days": selectors.DUE_SOON_DAYS,
@@ -100,10 +98,11 @@ def suggestion_list(request: HttpRequest, congress_slug: str) -> HttpResponse:
 
 
 def _list_data(request: HttpRequest, *, today, can_export: bool) -> dict:
-    """The list's choices, counts and table (written out) as the member sees them today."""
+    """The list's filters, counts and table (written out) as the member sees them today."""
     membership = request.membership
     choices = selectors.filter_choices()
-    filters = SuggestionFilterForm(request.GET, choices=choices).filters()
+    form = SuggestionFilterForm(request.GET, choices=choices)
+    filters = form.filters()
     queryset = selectors.suggestion_list(membership=membership, filters=filters, today=today)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.page_rows(page.object_list, choices=choices, today=today)
@@ -115,7 +114,9 @@ def _list_data(request: HttpRequest, *, today, can_export: bool) -> dict:
         "export_query": export_query(request),
     }
     return {
-        "choices": choices,
+        "filters_form": render_to_string(
+            "suggestions/office/list.html#suggestion-filters", {"form": form}, request
+        ),
         "counts": selectors.supervision_counts(membership=membership, today=today),
         "table": render_to_string(
             "suggestions/office/list.html#suggestion-table", context, request
