@@ -20,8 +20,10 @@ a table read and not declared is an error in tests (LVZHI_CHECK_CACHED_READS), a
 logged and leaves the part uncached, so a forgotten table cannot serve old data.
 
 Not counted as changes: writes to the cache's own table and to the sessions (both written by
-reads). A version is a random token, not a counter, so a version that was evicted from the
-cache, or a test database reused, can never bring an old part back.
+reads). Running the migrations (as every deploy does) moves every version, so nothing cached by
+the code before is read by the code after. A version is a random token, not a counter, so a
+version that was evicted from the cache, or a test database reused, can never bring an old part
+back.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from django.core.signals import request_finished
 from django.db import connection as default_connection
 from django.db import connections, models, transaction
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from django_scopes import get_scope
 
@@ -195,7 +198,14 @@ def _watch(sender, connection, **kwargs) -> None:
         connection.execute_wrappers.insert(0, _notice_changes)
 
 
+def _after_migrate(**kwargs) -> None:
+    # A deploy runs the migrations: what the cache holds may no longer fit the code (a model or
+    # a cached value changed shape), so every part is read afresh after it.
+    _move([(PLATFORM, EVERY_TABLE)])
+
+
 request_finished.connect(send_unsent, dispatch_uid="congress.data_versions")
+post_migrate.connect(_after_migrate, dispatch_uid="congress.data_versions")
 task_postrun.connect(send_unsent, dispatch_uid="congress.data_versions", weak=False)
 atexit.register(send_unsent)
 
@@ -241,7 +251,14 @@ def _read(congress_id: int, tables: Iterable[str], entry: str | None = None):
     if pending.unsent:
         pending.send()
     names = [_KEY.format(*key) for key in keys]
-    found = cache.get_many([*names, entry] if entry else names)
+    try:
+        found = cache.get_many([*names, entry] if entry else names)
+    except Exception:
+        if not entry:
+            raise
+        # An entry that no longer unpickles (written by other code) is read afresh.
+        logger.warning("The cached part %s could not be read; it is read afresh.", entry)
+        found = cache.get_many(names)
     missing = {name: secrets.token_hex(8) for name in names if name not in found}
     if missing:
         # First read since the cache was emptied: whoever adds first sets the version.

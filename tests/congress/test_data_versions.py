@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
@@ -274,3 +275,36 @@ def test_another_congress_never_gets_a_cached_page(tenant_a, tenant_b, client_as
         _, page_b = _queries(b, f"/c/{tenant_b.congress.slug}/suggestions/")
         assert "襄城区的建议" in page_a and "石拐区的建议" not in page_a
         assert "石拐区的建议" in page_b and "襄城区的建议" not in page_b
+
+
+@committed
+def test_running_the_migrations_moves_every_version(tenant_a):
+    before = groups_version(tenant_a.congress)
+    call_command("migrate", verbosity=0)
+    assert groups_version(tenant_a.congress) != before
+
+
+@committed
+def test_an_entry_that_cannot_be_read_is_read_afresh(tenant_a, monkeypatch):
+    congress = tenant_a.congress
+
+    def read():
+        with tenant_a.scope():
+            return data_versions.cached(
+                "test",
+                congress_id=congress.pk,
+                reads=[DeputyGroup],
+                parts=(),
+                build=lambda: DeputyGroup.objects.count(),
+            )
+
+    assert read() == 0
+    real = data_versions.cache.get_many
+
+    def broken(names):
+        if any(name.startswith("page:") for name in names):
+            raise ValueError("unpickling failed")
+        return real(names)
+
+    monkeypatch.setattr(data_versions.cache, "get_many", broken)
+    assert read() == 0
