@@ -8,7 +8,8 @@ changed, and no writer has to know which parts it touches.
 How a change is seen: every statement that changes data (INSERT, UPDATE, DELETE and the like)
 sent through Django's connections, by a page, a job or a command, is noticed by a wrapper every
 connection carries, and put on its table in the congress in scope (django-scopes), or in the
-whole platform when no congress is in scope (scopes disabled, a command). A statement whose
+whole platform when no congress is in scope (scopes disabled, a command) or the table belongs to
+no congress (accounts, the congresses themselves). A statement whose
 table cannot be told (a WITH that writes) counts for every table. The versions move when the
 change is committed; until then the connection that made it reads the parts that depend on it
 afresh, so a page that changes data and then shows it shows the change. Writes that bypass the
@@ -29,6 +30,7 @@ back.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import logging
 import re
@@ -37,6 +39,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from celery.signals import task_postrun
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
@@ -145,10 +148,8 @@ class _Pending:
         self.changes.add(change)
 
     def holds(self, keys: list[tuple[int, str]]) -> bool:
-        if not self.changes or not self.live():
-            return False
-        every = {(congress, EVERY_TABLE) for congress, _ in keys}
-        return not self.changes.isdisjoint(keys) or not self.changes.isdisjoint(every)
+        """Whether a change not committed yet touches one of `keys` (which name EVERY_TABLE)."""
+        return bool(self.changes) and self.live() and not self.changes.isdisjoint(keys)
 
     def commit(self) -> None:
         changes, self.changes = self.changes, set()
@@ -177,10 +178,23 @@ def _notice_changes(execute, sql, params, many, context):
 
 
 def written(table: str, *, connection=default_connection) -> None:
-    """`table` was changed through `connection`, in the congress in scope: its version moves
-    now, or when the transaction commits. Called by the wrapper; called directly by writes
-    that bypass it (COPY)."""
-    _pending(connection).add((_scope_key(), table))
+    """`table` was changed through `connection`, in the congress in scope (or, for a table no
+    congress owns, such as the accounts, in the platform): its version moves now, or when the
+    transaction commits. Called by the wrapper; called directly by writes that bypass it (COPY).
+    """
+    congress = _scope_key() if table in _tenant_tables() else PLATFORM
+    _pending(connection).add((congress, table))
+
+
+@functools.cache
+def _tenant_tables() -> frozenset[str]:
+    """The tables whose rows belong to one congress (a `congress` column); a change to any other
+    table (accounts, the congresses themselves) is a change for every congress."""
+    return frozenset(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if any(field.name == "congress" for field in model._meta.concrete_fields)
+    )
 
 
 def send_unsent(**kwargs) -> None:

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from congress import data_versions
-from congress.models import Role
+from congress.models import Role, User
 from deputies.models import Deputy
 from liaison.models import DeputyGroup
 from scoring.models import Ranking
@@ -101,6 +101,22 @@ def test_a_change_outside_any_congress_moves_the_table_in_every_congress(tenant_
     after = [
         data_versions.version(t.congress.pk, ["deputies_deputy"]) for t in (tenant_a, tenant_b)
     ]
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+@committed
+def test_a_change_to_a_table_no_congress_owns_moves_it_everywhere(tenant_a, tenant_b):
+    # An account belongs to no congress: renamed while working in congress A, it is renamed in
+    # congress B too.
+    def versions():
+        return [data_versions.version(t.congress.pk, ["congress_user"]) for t in tenants]
+
+    tenants = (tenant_a, tenant_b)
+    before = versions()
+    user = tenant_a.user(Role.DEPUTY)
+    with tenant_a.scope():
+        User.objects.filter(pk=user.pk).update(full_name="王建国")
+    after = versions()
     assert after[0] != before[0] and after[1] != before[1]
 
 
