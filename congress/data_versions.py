@@ -229,10 +229,9 @@ _failed_once = False
 def _move(changes: Iterable[tuple[int, str]]) -> None:
     """Give each changed table a new version.
 
-    Called once the change is committed, so a cache that cannot be written (unreachable) is
-    logged, once a process, and does not undo the change: what was cached under the old version
-    lives out its TIMEOUT. A cache table not made yet (the first migration of a new install,
-    before `createcachetable`) holds nothing to move, and is passed over without a word.
+    Called once the change is committed, so a cache that cannot be written (not set up yet,
+    while the first migration runs; unreachable) is logged, once a process, and does not undo
+    the change: what was cached under the old version lives out its TIMEOUT.
     """
     global _failed_once
     tokens = {_KEY.format(congress, table): secrets.token_hex(8) for congress, table in changes}
@@ -241,20 +240,9 @@ def _move(changes: Iterable[tuple[int, str]]) -> None:
     try:
         cache.set_many(tokens, timeout=None)
     except Exception as error:
-        if _cache_table_missing() or _failed_once:
-            return
-        _failed_once = True
-        logger.warning("Data versions were not moved: %s", error)
-
-
-def _cache_table_missing() -> bool:
-    backend = caches["default"]
-    if not isinstance(backend, DatabaseCache):
-        return False
-    try:
-        return backend._table not in default_connection.introspection.table_names()
-    except Exception:
-        return False
+        if not _failed_once:
+            _failed_once = True
+            logger.warning("Data versions were not moved: %s", error)
 
 
 def version(congress_id: int, tables: Iterable[str]) -> str | None:

@@ -324,24 +324,3 @@ def test_an_entry_that_cannot_be_read_is_read_afresh(tenant_a, monkeypatch):
 
     monkeypatch.setattr(data_versions.cache, "get_many", broken)
     assert read() == 0
-
-
-@pytest.mark.django_db
-def test_a_cache_table_not_made_yet_is_passed_over_without_a_warning(settings, caplog, monkeypatch):
-    # The first migration of a new install runs before `createcachetable`.
-    monkeypatch.setattr(data_versions, "_failed_once", False)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "lvzhi_cache_not_made",
-        }
-    }
-    with caplog.at_level("WARNING", logger="congress.data_versions"):
-        data_versions._move([(data_versions.PLATFORM, "deputies_deputy")])
-    assert not caplog.records
-    # A cache that fails otherwise is named, once.
-    monkeypatch.setattr(data_versions, "_cache_table_missing", lambda: False)
-    with caplog.at_level("WARNING", logger="congress.data_versions"):
-        data_versions._move([(data_versions.PLATFORM, "deputies_deputy")])
-        data_versions._move([(data_versions.PLATFORM, "deputies_deputy")])
-    assert len(caplog.records) == 1 and "not moved" in caplog.records[0].getMessage()
