@@ -94,7 +94,7 @@ def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
         context["member_count"] = selectors.member_list(congress=request.congress).count()
         context["recent_changes"] = selectors.audit_log_recent(limit=5)
     elif request.membership.role == Role.DEPUTY:
-        # Read once per version of the congress's data (congress.data_versions) and day.
+        # Read once per version of the tables it reads (congress.data_versions), and per day.
         today = timezone.localdate()
         context.update(
             data_versions.cached(

@@ -81,8 +81,8 @@ def _not_linked(request: HttpRequest) -> HttpResponse:
 
 @permission_required("scoring.view_own_points")
 def home(request: HttpRequest, congress_slug: str) -> HttpResponse:
-    # Read once per version of the congress's data (congress.data_versions), quarter asked for
-    # and day (which quarter is the current one).
+    # Read once per version of the tables it reads (congress.data_versions), quarter asked
+    # for and day (which quarter is the current one).
     context = data_versions.cached(
         "duty-points",
         congress_id=request.congress.pk,

@@ -74,8 +74,8 @@ def _board_context(request: HttpRequest, *, compute_form: ComputeForm | None = N
     can_portrait = membership_can(request.membership, PORTRAITS)
     can_export = membership_can(request.membership, "scoring.export_rankings")
     # A published ranking never changes, and groups, stations and deputies seldom do: the board
-    # is read from the data once per version of it (congress.data_versions), per filter and
-    # page, language, and what the reader may open.
+    # is read once per version of the tables it reads (congress.data_versions), per filter
+    # and page, language, and what the reader may open.
     data = data_versions.cached(
         "ranking-board",
         congress_id=request.congress.pk,

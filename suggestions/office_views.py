@@ -68,7 +68,7 @@ def suggestion_list(request: HttpRequest, congress_slug: str) -> HttpResponse:
     membership = request.membership
     today = timezone.localdate()
     can_export = membership_can(membership, "suggestions.export_suggestions")
-    # Read from the data once per version of it (congress.data_versions), per filter and page,
+    # Read once per version of the tables it reads (congress.data_versions), per filter and page,
     # reader (what a member sees depends on the role, and for some roles on the person), day
     # (what is overdue) and language.
     data = data_versions.cached(
